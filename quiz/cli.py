@@ -1,0 +1,351 @@
+"""The `quiz` command line. Commands parse options, call the modules and render with ui.
+
+Heavy things (fsrs, torch, genanki) are imported inside the commands that need them,
+so `quiz --help` and the first card stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .bank import TYPES, Bank
+from .problems import BankError
+from .problems import CODES
+from .store import StoreError
+
+
+def default_lang() -> str:
+    for var in ("QUIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+class QuizGroup(click.Group):
+    """Turns expected failures into one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BankError as exc:
+            for p in exc.problems[:10]:
+                click.echo(f"Error: {p}", err=True)
+            if len(exc.problems) > 10:
+                click.echo(f"... and {len(exc.problems) - 10} more; run `quiz check` for the full list", err=True)
+            ctx.exit(1)
+        except StoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+    def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
+        return list(self.commands)
+
+
+def bank_option(fn):
+    return click.option(
+        "--bank", "banks", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+        help="Extra directory of question YAML files (repeatable; also QUIZ_BANKS).",
+    )(fn)  # fmt: skip
+
+
+def lang_option(fn):
+    return click.option(
+        "--lang", type=click.Choice(["en", "zh"]), default=default_lang, show_default="from locale, else en",
+        help="Language of questions and answers.",
+    )(fn)  # fmt: skip
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON to stdout instead of a table.")(fn)
+
+
+def load_bank(banks: tuple[Path, ...]) -> Bank:
+    from .bank import default_dirs, load
+
+    bank, _lint = load(default_dirs(list(banks)))
+    return bank
+
+
+def open_store():
+    from .paths import data_dir
+    from .store import Store
+
+    return Store.open(data_dir())
+
+
+@click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="quiz")
+def cli():
+    """Study LLM / transformer interview questions with spaced repetition.
+
+    Every answer can be proven: press v on a card (or run `quiz verify`) to run a small
+    torch program that measures the claim. Progress lives in QUIZ_HOME (default: the
+    platform's user data directory).
+    """
+
+
+@cli.command()
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable); see `quiz topics`.")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--cram", is_flag=True, help="Study every matching card now without changing the schedule.")
+@click.option("--new", "new_per_day", type=click.IntRange(0), help="New cards per day for this session.")
+@click.option("--max-reviews", type=click.IntRange(0), help="Maximum reviews per day for this session.")
+@click.option("--seed", type=int, help="Seed for shuffling choices and drawing parameters.")
+@lang_option
+@bank_option
+def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
+    """Study the cards that are due, then new ones (Enter reveals, 1-4 rate, q quits)."""
+    if not sys.stdin.isatty():
+        click.echo("Error: `quiz study` is interactive and needs a terminal; stdin is not one. "
+                   "Use `quiz list` or `quiz show` to read questions in scripts.", err=True)  # fmt: skip
+        sys.exit(2)
+    from .interactive import study as run_study
+    from .session import Limits, Session
+
+    bank = load_bank(banks)
+    unknown = [t for t in topics if t not in bank.topics]
+    if unknown:
+        raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
+                                 param_hint="--topic")  # fmt: skip
+    store = open_store()
+    limits = Limits.from_store(store)
+    if new_per_day is not None or max_reviews is not None:
+        limits = Limits(new_per_day if new_per_day is not None else limits.new_per_day,
+                        max_reviews if max_reviews is not None else limits.reviews_per_day, limits.retention)  # fmt: skip
+    session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
+                            rng=random.Random(seed))  # fmt: skip
+    run_study(session, bank, lang, random.Random(seed))
+
+
+@cli.command(name="list")
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this type (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@json_option
+@lang_option
+@bank_option
+def list_(topics, types, tags, as_json, lang, banks):
+    """List questions (id, type, difficulty, verifier, prompt)."""
+    from .session import matches
+
+    bank = load_bank(banks)
+    chosen = [q for q in bank.questions if matches(q, topics, tags) and (not types or q.type in types)]
+    if as_json:
+        from .bank import dump_json
+
+        click.echo(dump_json(chosen))
+        return
+    from . import ui
+
+    ui.console.print(ui.questions_table(chosen, lang))
+
+
+@cli.command()
+@click.argument("question_id")
+@json_option
+@lang_option
+@bank_option
+def show(question_id, as_json, lang, banks):
+    """Show one question with its answer, explanation and sources."""
+    bank = load_bank(banks)
+    q = bank.by_id.get(question_id)
+    if q is None:
+        import difflib
+
+        close = difflib.get_close_matches(question_id, list(bank.by_id), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `quiz list`"
+        click.echo(f"Error: no question with id {question_id!r}{hint}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(q.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from . import ui
+
+    ui.console.print(ui.question_panel(q, lang))
+
+
+@cli.command()
+@json_option
+@lang_option
+@bank_option
+def topics(as_json, lang, banks):
+    """Count questions per topic and type, and how many a verifier proves."""
+    bank = load_bank(banks)
+    rows = []
+    for topic in bank.topics:
+        qs = [q for q in bank.questions if q.topic == topic]
+        counts = {ty: sum(q.type == ty for q in qs) for ty in TYPES}
+        counts_verified = sum(bool(q.verifier or (q.numeric and q.numeric.value_from)) for q in qs)
+        title = bank.titles[topic].get(lang) if topic in bank.titles else topic
+        rows.append((topic, title, counts, counts_verified))
+    if as_json:
+        click.echo(json.dumps([{"topic": t, "title": ti, "types": c, "verified": v, "total": sum(c.values()),
+                                "parametric": sum(q.parametric for q in bank.questions if q.topic == t)}
+                               for t, ti, c, v in rows], ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    from . import ui
+
+    ui.console.print(ui.topics_table(rows, TYPES))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
+              help="text: path:line:col: CODE message; github: Actions annotations.")  # fmt: skip
+@click.option("--codes", is_flag=True, help="List the problem codes and what they mean.")
+@bank_option
+def check(fmt, codes, banks):
+    """Validate every question bank; exit 1 listing file:line problems if any."""
+    if codes:
+        for code, meaning in CODES.items():
+            click.echo(f"{code}  {meaning}")
+        return
+    from .bank import default_dirs, load
+
+    bank, problems = load(default_dirs(list(banks)), strict=False)
+    for p in sorted(problems):
+        click.echo(p.github() if fmt == "github" else str(p))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.topics)} topics, no problems.", err=True)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--list", "list_only", is_flag=True, help="List the registered verifiers and their claims.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed passed to each verifier.")
+@click.option("--update", is_flag=True, help="Rewrite verifiers/expected.json (values for value_from).")
+@json_option
+def verify(names, list_only, seed, update, as_json):
+    """Run verifiers (all, or the NAMES given): expected vs measured, exit 1 on any failure."""
+    from . import verify as verifiers
+
+    known = verifiers.names()
+    for name in names:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1)
+            click.echo(f"Error: unknown verifier {name!r}" + (f"; did you mean {close[0]!r}?" if close else
+                       "; see `quiz verify --list`"), err=True)  # fmt: skip
+            sys.exit(1)
+    chosen = list(names) or known
+    if list_only:
+        claims = {n: verifiers.claim(n) for n in chosen}
+        if as_json:
+            click.echo(json.dumps([{"name": n, "claim": c} for n, c in claims.items()], ensure_ascii=False, indent=2))
+        else:
+            for n, c in claims.items():
+                click.echo(f"{n:28} {c}")
+        return
+    from . import ui
+
+    results = []
+    status = None if as_json else ui.err_console.status("loading torch…", spinner="dots")
+    if status:
+        status.start()
+    try:
+        for name in chosen:
+            if status:
+                status.update(f"running {name}…")
+            results.append(verifiers.run(name, seed=seed))
+    finally:
+        if status:
+            status.stop()
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        ui.console.print(ui.verify_table(results))
+        failed = [r.name for r in results if not r.passed]
+        total = sum(r.seconds for r in results)
+        ui.console.print(f"{len(results) - len(failed)}/{len(results)} verifiers passed in {total:.1f} s"
+                         + (f"; FAILED: {', '.join(failed)}" if failed else ""))  # fmt: skip
+    if update:
+        if names:
+            click.echo("Error: --update rewrites the whole table; run it without names", err=True)
+            sys.exit(2)
+        verifiers.write_expected(results)
+        click.echo(f"wrote {verifiers.EXPECTED_FILE}", err=True)
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+def config(key, value):
+    """Show settings, or set one: quiz config new_per_day 30."""
+    from .session import SETTINGS, Limits
+
+    store = open_store()
+    if key is None:
+        limits = Limits.from_store(store)
+        for name, (_, help_) in SETTINGS.items():
+            click.echo(f"{name:16} {getattr(limits, name):<8} {help_}")
+        return
+    if key not in SETTINGS:
+        raise click.BadParameter(f"unknown setting {key!r}; choose from {', '.join(SETTINGS)}", param_hint="KEY")
+    if value is None:
+        click.echo(getattr(Limits.from_store(store), key))
+        return
+    valid, help_ = SETTINGS[key]
+    try:
+        ok = valid(value)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise click.BadParameter(f"{value!r} is not valid for {key}: {help_}", param_hint="VALUE")
+    store.set_setting(key, value)
+    click.echo(f"{key} = {value}")
+
+
+@cli.command()
+@json_option
+@bank_option
+def stats(as_json, banks):
+    """Your progress: cards seen, due now, reviews and accuracy per topic."""
+    import time
+
+    bank = load_bank(banks)
+    store = open_store()
+    now = time.time()
+    seen = store.known_ids()
+    due = {c.question_id for c in store.due_cards(now)}
+    reviews = store.reviews()
+    by_topic = {}
+    qtopic = {q.id: q.topic for q in bank.questions}
+    for topic in bank.topics:
+        ids = {q.id for q in bank.questions if q.topic == topic}
+        revs = [r for r in reviews if qtopic.get(r["question_id"]) == topic]
+        graded = [r for r in revs if r["correct"] is not None]
+        by_topic[topic] = {
+            "questions": len(ids), "seen": len(ids & seen), "due": len(ids & due), "reviews": len(revs),
+            "lapses": sum(r["rating"] == 1 for r in revs),
+            "accuracy": round(sum(r["correct"] for r in graded) / len(graded), 3) if graded else None,
+        }  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(by_topic, indent=2))
+        return
+    from rich.table import Table
+
+    from . import ui
+
+    table = Table(title=f"progress · {len(reviews)} reviews · {len(due & set(qtopic))} due now", title_justify="left")
+    for col in ("topic", "questions", "seen", "due", "reviews", "lapses", "accuracy"):
+        table.add_column(col, justify="left" if col == "topic" else "right")
+    for topic, s in by_topic.items():
+        acc = f"{s['accuracy']:.0%}" if s["accuracy"] is not None else "-"
+        table.add_row(topic, *(str(s[k]) for k in ("questions", "seen", "due", "reviews", "lapses")), acc)
+    ui.console.print(table)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,78 @@
+"""Pure grading: is this answer right? No I/O, no rich; every function is a plain mapping."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+# Suffixes people type for big numbers, Latin and Chinese.
+MULTIPLIERS = {
+    "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12,
+    "千": 1e3, "万": 1e4, "亿": 1e8,
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+−]?)
+        (?P<num>(\d+(\.\d*)?|\.\d+))
+        (?:(?:e|E)(?P<exp>[-+]?\d+)|(?:[x×*]10\^?(?P<exp2>[-+−]?\d+)))?
+        (?P<suffix>[kmbgt千万亿]?)
+        (?P<pct>%?)$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def parse_number(text: str, percent_unit: bool = False) -> float | None:
+    """Read a typed number: 1234, 1,234, 1_234, 3.5e-3, 3.5×10^23, 7B, 1.5万, 12%.
+
+    A trailing % means "percent": 12% is 12 when the question's unit is "%", else 0.12.
+    Returns None when the text is not a number.
+    """
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    s = re.sub(r"(?<=\d)[,_'](?=\d{3})", "", s)  # thousands separators
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    value = float(m["num"])
+    exp = m["exp"] or (m["exp2"] or "").replace("−", "-")
+    if exp:
+        value *= 10.0 ** int(exp)
+    value *= MULTIPLIERS.get(m["suffix"].lower(), 1.0)
+    if m["pct"] and not percent_unit:
+        value /= 100
+    if m["sign"] in ("-", "−"):
+        value = -value
+    return value if math.isfinite(value) else None
+
+
+def numeric_correct(given: float, expected: float, tolerance: float) -> bool:
+    """Relative tolerance; when the expected value is 0 the tolerance is absolute."""
+    if expected == 0:
+        return abs(given) <= tolerance
+    return abs(given - expected) <= tolerance * abs(expected)
+
+
+def normalise(text: str) -> str:
+    """Case, width and spacing never make an answer wrong: ＳＱＲＴ（ｄ＿ｋ） == sqrt(d_k)."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = s.replace("√", "sqrt").replace("−", "-").replace("，", ",").replace("。", ".")
+    s = re.sub(r"\s+", "", s)
+    return s.strip(".,;:!?\"'`")
+
+
+def cloze_correct(given: str, alternatives: list[str]) -> bool:
+    g = normalise(given)
+    return bool(g) and any(g == normalise(a) for a in alternatives)
+
+
+def mcq_correct(letter: str, correct_index: int) -> bool:
+    letter = letter.strip().lower()
+    return len(letter) == 1 and ord(letter) - ord("a") == correct_index
+
+
+def letter(index: int) -> str:
+    return chr(ord("a") + index)
+
+
+def proposed_rating(correct: bool) -> int:
+    """Auto-graded cards propose Again (1) when wrong and Good (3) when right."""
+    return 3 if correct else 1

@@ -1,0 +1,119 @@
+"""The study loop at the terminal: show a card, read keys, hand the answer to the session.
+
+Decisions live in session.py, cards.py and grading.py; rendering in ui.py. This module
+only sequences them and reads the keyboard.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import click
+
+from . import cards, ui
+from .bank import Bank
+from .session import Session
+
+ENTER = {"\r", "\n"}
+
+
+class Quit(Exception):
+    """The user asked to stop (q); the summary still prints."""
+
+
+def key(valid: set[str]) -> str:
+    """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt."""
+    while True:
+        ch = click.getchar()
+        ch = "enter" if ch in ENTER else ch.lower()
+        if ch in valid:
+            return ch
+
+
+def line(prompt: str) -> str:
+    text = ui.console.input(f"[bold]{prompt}[/] › ")
+    if text.strip().lower() in {"q", ":q"}:
+        raise Quit
+    return text.strip()
+
+
+def ask(p: cards.Presented) -> tuple[str | None, bool | None]:
+    """Collect the answer for one card: (what was given, whether it was right) or (None, None) if self-rated."""
+    lang = p.lang
+    qtype = p.question.type
+    if qtype == "mcq":
+        ui.console.print(ui.t("pick", lang), style="dim")
+        letters = {chr(97 + i) for i in range(len(p.choices))}
+        choice = key(letters | {"q"})
+        if choice == "q":
+            raise Quit
+        return choice, cards.grade(p, choice)
+    if qtype == "numeric":
+        ui.console.print(ui.t("number", lang), style="dim")
+        while True:
+            given = line(">")
+            from .grading import parse_number
+
+            if parse_number(given, percent_unit=p.unit == "%") is not None:
+                return given, cards.grade(p, given)
+            ui.console.print(ui.t("not_number", lang), style="yellow")
+    if qtype == "cloze":
+        answers = [line(f"{ui.t('gap', lang)} {i + 1}") for i in range(len(p.gaps))]
+        return " | ".join(answers), cards.grade(p, answers)
+    ui.console.print(ui.t("reveal", lang), style="dim")
+    if key({"enter", " ", "q"}) == "q":
+        raise Quit
+    return None, None
+
+
+def run_verifier(name: str) -> None:
+    from . import verify
+
+    with ui.console.status(f"running verifier {name} (loading torch)…", spinner="dots"):
+        result = verify.run(name)
+    ui.console.print(ui.verifier_panel(result))
+
+
+def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> None:
+    """Walk the queue until it is empty, the user quits, or Ctrl-C; always print the summary."""
+    rng = rng or random.Random()
+    try:
+        while (item := session.current()) is not None:
+            p = cards.present(item.question, lang, rng)
+            ui.console.print()
+            ui.console.print(ui.card_panel(p, item, session.counts(), bank))
+            started = time.monotonic()
+            given, correct = ask(p)
+            duration_ms = int((time.monotonic() - started) * 1000)
+            ui.console.print(ui.answer_panel(p, correct, given))
+            proposed = 3 if correct is None else (3 if correct else 1)
+            ui.console.print(ui.rating_bar(session.preview(item), lang, proposed))
+            ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")
+            while True:
+                k = key({"1", "2", "3", "4", "enter", " ", "e", "v", "u", "q"})
+                if k == "q":
+                    raise Quit
+                if k == "e":
+                    ui.console.print(ui.explanation_panel(item.question, lang))
+                elif k == "v":
+                    if item.question.verifier:
+                        run_verifier(item.question.verifier)
+                    else:
+                        ui.console.print("This card has no verifier.", style="dim")
+                elif k == "u":
+                    undone = session.undo()
+                    if undone is None:
+                        ui.console.print("Nothing to undo.", style="dim")
+                        continue
+                    ui.console.print(f"Undid your answer to {undone.question.id}; it is shown again.", style="yellow")
+                    break
+                else:
+                    rating = proposed if k in ("enter", " ") else int(k)
+                    session.answer(rating, given=given, correct=correct, duration_ms=duration_ms)
+                    break
+        ui.console.print("\nNo more cards for now. 🎉" if lang == "en" else "\n今天的卡片都复习完了。🎉")
+    except (Quit, KeyboardInterrupt, EOFError):
+        ui.console.print()
+    finally:
+        ui.console.print(ui.summary_panel(session.summary(), lang))

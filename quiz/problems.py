@@ -1,0 +1,65 @@
+"""Problems found in question banks: stable codes, one line each, `path:line:col: CODE message`.
+
+Codes never change meaning, so contributors, CI annotations and docs can rely on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CODES: dict[str, str] = {
+    "Q001": "duplicate question id (ids must be unique across all banks)",
+    "Q002": "YAML syntax error",
+    "Q003": "unknown key (a typo, or a key that belongs to another question type)",
+    "Q004": "missing required field",
+    "Q005": "wrong type for a field",
+    "Q006": "mcq must have exactly one choice marked correct: true",
+    "Q007": "numeric answer needs exactly one of value, value_from, compute",
+    "Q008": "numeric answer without a positive tolerance",
+    "Q009": "cloze prompt without a {{gap}}",
+    "Q010": "unknown verifier (no verifiers/<name>.py)",
+    "Q011": "value_from names a verifier check that does not exist",
+    "Q012": "compute names an unregistered function, or params do not match its arguments",
+    "Q013": "missing translation (en or zh empty)",
+    "Q014": "missing source",
+    "Q015": "answer repeats the prompt",
+    "Q016": "id changed or vanished compared with git main without renamed_from",
+    "Q017": "empty bank file",
+    "Q018": "bank file must be a mapping with topic, title and questions",
+    "Q019": "tab character used for indentation (YAML needs spaces)",
+    "Q020": "bad id: use <topic>.<slug> with lowercase letters, digits and hyphens",
+    "Q021": "topic does not match the file name",
+    "Q022": "verifier fails",
+    "Q023": "duplicate key in a mapping",
+    "Q024": "invalid value",
+    "Q025": "bank directory does not exist",
+}
+
+# Problems the loader refuses to study with; the rest are contributor lint from `quiz check`.
+LINT_ONLY = {"Q013", "Q014", "Q015", "Q016", "Q022"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command: shows as an annotation on the PR's diff."""
+        level = "warning" if self.code in {"Q013", "Q015"} else "error"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
+
+
+class BankError(Exception):
+    """Raised when banks cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(str(self.problems[0]) if self.problems else "bank error")

@@ -1,0 +1,89 @@
+"""The thin seam over the `fsrs` package: rating -> next state. Pure functions of (state, rating, time).
+
+A card's state is a plain dict of the columns we store (state, step, stability,
+difficulty, due, last_review as unix seconds), so the store never sees fsrs objects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+DEFAULT_RETENTION = 0.9
+
+
+@lru_cache(maxsize=8)
+def _scheduler(retention: float, fuzz: bool):
+    import fsrs  # lazy: only answering a card needs it
+
+    return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
+
+
+def _to_card(state: dict | None, now: datetime):
+    import fsrs
+
+    if state is None:  # never reviewed: fsrs starts it in Learning, step 0, due now
+        return fsrs.Card(card_id=0, due=now)
+    ts = lambda x: datetime.fromtimestamp(x, timezone.utc) if x is not None else None  # noqa: E731
+    return fsrs.Card(
+        card_id=0,
+        state=fsrs.State(state["state"]),
+        step=state["step"],
+        stability=state["stability"],
+        difficulty=state["difficulty"],
+        due=ts(state["due"]),
+        last_review=ts(state["last_review"]),
+    )
+
+
+def _from_card(card) -> dict:
+    return {
+        "state": int(card.state),
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due.timestamp(),
+        "last_review": card.last_review.timestamp() if card.last_review else None,
+    }
+
+
+def review(state: dict | None, rating: int, now: datetime, retention: float = DEFAULT_RETENTION,
+           fuzz: bool = True) -> dict:  # fmt: skip
+    """The state after answering with `rating` (1 Again .. 4 Easy) at `now` (aware, UTC)."""
+    import fsrs
+
+    card, _log = _scheduler(retention, fuzz).review_card(_to_card(state, now), fsrs.Rating(rating), now)
+    return _from_card(card)
+
+
+def preview(state: dict | None, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[int, timedelta]:
+    """The interval each of the four ratings would give, as Anki shows on its buttons (unfuzzed)."""
+    return {r: datetime.fromtimestamp(review(state, r, now, retention, fuzz=False)["due"], timezone.utc) - now
+            for r in RATINGS}  # fmt: skip
+
+
+def retrievability(state: dict, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+    """Probability of recall now (FSRS forgetting curve)."""
+    return _scheduler(retention, False).get_card_retrievability(_to_card(state, now), now)
+
+
+def format_interval(delta: timedelta) -> str:
+    """Short, Anki-like: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    s = max(delta.total_seconds(), 0)
+    if s < 60:
+        return f"{s:.0f}s"
+    if s < 3600:
+        return f"{s / 60:.0f}m"
+    if s < 86400:
+        return f"{s / 3600:.0f}h"
+    days = s / 86400
+    if days < 30:
+        return f"{days:.0f}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

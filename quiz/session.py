@@ -1,0 +1,193 @@
+"""Build the study queue and walk it. No printing, no rich: the UI asks, this module decides.
+
+Order: due reviews first, lowest recall probability first; then new cards, interleaved
+across topics, up to the daily new-card limit. Cram mode walks every matching card
+and logs answers without touching the schedule.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import scheduler
+from .bank import Bank, Question
+from .store import Store
+
+RELEARN_WINDOW = 20 * 60  # an Again/Hard in learning comes back this session if due within 20 minutes
+
+
+@dataclass(frozen=True)
+class Limits:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    retention: float = scheduler.DEFAULT_RETENTION
+
+    @classmethod
+    def from_store(cls, store: Store) -> Limits:
+        d = cls()
+        return cls(
+            new_per_day=int(store.setting("new_per_day", str(d.new_per_day))),
+            reviews_per_day=int(store.setting("reviews_per_day", str(d.reviews_per_day))),
+            retention=float(store.setting("retention", str(d.retention))),
+        )
+
+
+SETTINGS = {  # name -> (type check, help) for `quiz config`
+    "new_per_day": (lambda v: int(v) >= 0, "new cards introduced per day (default 20)"),
+    "reviews_per_day": (lambda v: int(v) >= 0, "maximum reviews per day (default 200)"),
+    "retention": (lambda v: 0.7 <= float(v) <= 0.99, "desired retention, 0.70 to 0.99 (default 0.9)"),
+}
+
+
+@dataclass
+class Item:
+    question: Question
+    is_new: bool
+    changed: bool = False  # the question was edited since this card was last reviewed
+
+
+@dataclass
+class Summary:
+    done: int
+    correct: int
+    graded: int
+    seconds: float
+    next_due: float | None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.graded if self.graded else None
+
+
+def start_of_day(now: float) -> float:
+    """Local midnight: the day the daily limits count against."""
+    t = time.localtime(now)
+    return time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1))
+
+
+def matches(q: Question, topics: tuple[str, ...], tags: tuple[str, ...]) -> bool:
+    return (not topics or q.topic in topics) and (not tags or bool(set(tags) & set(q.tags)))
+
+
+def interleave(questions: list[Question]) -> list[Question]:
+    """Round-robin across topics, keeping each topic's order: attention, masks, norms, attention, ..."""
+    by_topic: dict[str, deque] = {}
+    for q in questions:
+        by_topic.setdefault(q.topic, deque()).append(q)
+    out = []
+    while by_topic:
+        for topic in list(by_topic):
+            out.append(by_topic[topic].popleft())
+            if not by_topic[topic]:
+                del by_topic[topic]
+    return out
+
+
+def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+                limits: Limits = Limits(), cram: bool = False, rng: random.Random | None = None) -> list[Item]:  # fmt: skip
+    by_id = bank.by_id
+    if cram:
+        chosen = [Item(q, is_new=False) for q in bank.questions if matches(q, topics, tags)]
+        (rng or random.Random()).shuffle(chosen)
+        return chosen
+
+    today = start_of_day(now)
+    due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
+    due = []
+    for card in store.due_cards(now):
+        q = by_id.get(card.question_id)  # cards of questions no longer in the banks are skipped, kept
+        if q is not None and matches(q, topics, tags):
+            due.append(Item(q, is_new=False, changed=card.content_hash not in (None, q.content_hash)))
+            if len(due) >= due_budget:
+                break
+
+    new_budget = max(limits.new_per_day - store.introduced_since(today), 0)
+    known = store.known_ids()
+    fresh = interleave([q for q in bank.questions if q.id not in known and matches(q, topics, tags)])
+    return due + [Item(q, is_new=True) for q in fresh[:new_budget]]
+
+
+@dataclass
+class Session:
+    store: Store
+    queue: deque
+    limits: Limits = Limits()
+    cram: bool = False
+    clock: Callable[[], datetime] = scheduler.utcnow
+    done: int = 0
+    correct: int = 0
+    graded: int = 0
+    started: float = field(default_factory=time.monotonic)
+    history: list = field(default_factory=list)  # (review_id, Item, was_correct) for undo
+
+    @classmethod
+    def start(cls, bank: Bank, store: Store, **options) -> Session:
+        limits = options.pop("limits", None) or Limits.from_store(store)
+        cram = options.get("cram", False)
+        clock = options.pop("clock", scheduler.utcnow)
+        items = build_queue(bank, store, clock().timestamp(), limits=limits, **options)
+        return cls(store, deque(items), limits, cram, clock)
+
+    def current(self) -> Item | None:
+        return self.queue[0] if self.queue else None
+
+    def counts(self) -> tuple[int, int, int]:
+        """(done, due left, new left) for the progress line."""
+        new = sum(1 for i in self.queue if i.is_new)
+        return self.done, len(self.queue) - new, new
+
+    def preview(self, item: Item) -> dict[int, str]:
+        """Interval each rating would give this card, formatted ("1m", "10m", "3d", ...)."""
+        if self.cram:
+            return {r: "-" for r in scheduler.RATINGS}
+        now = self.clock()
+        state = self.store.card(item.question.id)
+        return {r: scheduler.format_interval(d) for r, d in scheduler.preview(state, now, self.limits.retention).items()}
+
+    def answer(self, rating: int, *, given: str | None = None, correct: bool | None = None,
+               duration_ms: int | None = None) -> int:  # fmt: skip
+        """Record the answer to the current card (one transaction) and move on."""
+        item = self.queue.popleft()
+        now = self.clock()
+        schedule = None if self.cram else (lambda state: scheduler.review(state, rating, now, self.limits.retention))
+        review_id = self.store.record(
+            item.question.id, rating, now=now.timestamp(), schedule=schedule, answer=given, correct=correct,
+            duration_ms=duration_ms, content_hash=item.question.content_hash,
+        )  # fmt: skip
+        self.done += 1
+        if correct is not None:
+            self.graded += 1
+            self.correct += int(correct)
+        self.history.append((review_id, item, correct))
+        if not self.cram:
+            state = self.store.card(item.question.id)
+            if state and state["due"] - now.timestamp() <= RELEARN_WINDOW:
+                self.queue.append(Item(item.question, is_new=False))  # learning step: see it again today
+        return review_id
+
+    def undo(self) -> Item | None:
+        """Take back the last answer: its card returns to the front of the queue."""
+        if not self.history:
+            return None
+        review_id, item, correct = self.history.pop()
+        self.store.undo(review_id)
+        # drop the relearning copy queued by that answer, if any
+        for queued in list(self.queue):
+            if queued.question.id == item.question.id and queued is not item:
+                self.queue.remove(queued)
+                break
+        self.queue.appendleft(item)
+        self.done -= 1
+        if correct is not None:
+            self.graded -= 1
+            self.correct -= int(correct)
+        return item
+
+    def summary(self) -> Summary:
+        return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started,
+                       self.store.next_due(self.clock().timestamp()))  # fmt: skip

@@ -1,0 +1,279 @@
+"""Study progress in SQLite: one row of FSRS state per card and an append-only review log.
+
+Every answer is one transaction (BEGIN IMMEDIATE .. COMMIT): a crash or Ctrl-C
+between answers never loses an answered card, and two sessions at once never
+corrupt anything (WAL, busy timeout, card state re-read inside the transaction).
+The store never deletes or overwrites a file it does not recognise.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_NAME = "quiz.db"
+APP_ID = 0x5155495A  # "QUIZ" in PRAGMA application_id: marks the file as ours
+
+# Ordered migrations: user_version N means the first N have run. Append only; never edit one.
+MIGRATIONS = [
+    """
+    CREATE TABLE cards (
+        question_id TEXT PRIMARY KEY,
+        state INTEGER NOT NULL,          -- fsrs.State: 1 learning, 2 review, 3 relearning
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due REAL NOT NULL,               -- unix seconds
+        last_review REAL,
+        introduced REAL NOT NULL,        -- first scheduled review: counts against new cards per day
+        content_hash TEXT                -- the question's hash when last reviewed: notices edits
+    );
+    CREATE INDEX cards_due ON cards(due);
+    CREATE INDEX cards_introduced ON cards(introduced);
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        answer TEXT,
+        correct INTEGER,                 -- NULL for self-rated cards
+        duration_ms INTEGER,
+        reviewed_at REAL NOT NULL,
+        cram INTEGER NOT NULL DEFAULT 0, -- cram reviews are logged but never change the schedule
+        content_hash TEXT,
+        state_before TEXT                -- JSON card row before this review; NULL if it was new
+    );
+    CREATE INDEX reviews_at ON reviews(reviewed_at);
+    CREATE INDEX reviews_question ON reviews(question_id);
+    CREATE TABLE undone (
+        review_id INTEGER PRIMARY KEY REFERENCES reviews(id),
+        undone_at REAL NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
+
+
+class StoreError(Exception):
+    """A one-line, actionable problem with the database."""
+
+
+@dataclass(frozen=True)
+class DueCard:
+    question_id: str
+    due: float
+    stability: float | None
+    last_review: float | None
+    state: int
+    content_hash: str | None
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path} is locked by another quiz process; finish that session and try again")
+    if "readonly" in msg or "unable to open" in msg or "disk I/O" in msg:
+        return StoreError(f"cannot write {path} ({msg}); make the directory writable or set QUIZ_HOME elsewhere")
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreError(f"{path} is corrupt ({msg}); move it aside (your progress is in it, "
+                          "so keep a copy) or set QUIZ_HOME to start fresh")  # fmt: skip
+    return StoreError(f"{path}: {msg}")
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn, self.path = conn, path
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path, *, timeout: float = 5.0) -> Store:
+        path = directory / DB_NAME
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create data directory {directory} ({exc.strerror}); set QUIZ_HOME "
+                             "to a writable directory") from None  # fmt: skip
+        try:
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            store = cls(conn, path)
+            store._prepare()
+            return store
+        except sqlite3.Error as exc:
+            raise _explain(path, exc) from None
+
+    def _prepare(self) -> None:
+        c = self.conn
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        app_id = c.execute("PRAGMA application_id").fetchone()[0]
+        tables = c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APP_ID and (tables or version):
+            raise StoreError(f"{self.path} is an SQLite file that quiz did not create; it was left untouched. "
+                             "Move it away or set QUIZ_HOME to another directory")  # fmt: skip
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer quiz (schema {version}, this one knows "
+                             f"{len(MIGRATIONS)}); upgrade quiz")  # fmt: skip
+        c.execute("PRAGMA busy_timeout = 5000")
+        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            c.execute("PRAGMA journal_mode = WAL")  # readers never block the writer, crashes roll back
+        c.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable against process crashes
+        if version < len(MIGRATIONS):
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-read inside the lock: another process may have just migrated.
+                version = c.execute("PRAGMA user_version").fetchone()[0]
+                for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    for statement in filter(str.strip, script.split(";")):
+                        c.execute(statement)
+                    c.execute(f"PRAGMA user_version = {i}")
+                c.execute(f"PRAGMA application_id = {APP_ID}")
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        # A foreign file can pass the header checks; make sure our tables are really there.
+        names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"cards", "reviews", "undone", "settings"} <= names:
+            raise StoreError(f"{self.path} is missing quiz tables; move it aside or set QUIZ_HOME elsewhere")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+
+    # --- reading -------------------------------------------------------------------------
+
+    def due_cards(self, now: float) -> list[DueCard]:
+        """Cards due by `now`, lowest retrievability first. FSRS recall probability falls
+        monotonically with elapsed/stability, so ordering by that ratio needs no pow()."""
+        rows = self._query(
+            """SELECT question_id, due, stability, last_review, state, content_hash FROM cards
+               WHERE due <= ? ORDER BY (? - coalesce(last_review, due)) / max(coalesce(stability, 0), 1e-9) DESC""",
+            (now, now),
+        )
+        return [DueCard(*r) for r in rows]
+
+    def known_ids(self) -> set[str]:
+        return {r[0] for r in self._query("SELECT question_id FROM cards")}
+
+    def card(self, question_id: str) -> dict | None:
+        rows = self._query(f"SELECT {', '.join(STATE_COLUMNS)}, content_hash FROM cards WHERE question_id = ?",
+                           (question_id,))  # fmt: skip
+        return dict(rows[0]) if rows else None
+
+    def introduced_since(self, since: float) -> int:
+        return self._query("SELECT count(*) FROM cards WHERE introduced >= ?", (since,))[0][0]
+
+    def reviews_since(self, since: float) -> int:
+        return self._query(
+            "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND cram = 0 "
+            "AND id NOT IN (SELECT review_id FROM undone)", (since,))[0][0]  # fmt: skip
+
+    def next_due(self, after: float) -> float | None:
+        return self._query("SELECT min(due) FROM cards WHERE due > ?", (after,))[0][0]
+
+    def reviews(self, question_id: str | None = None) -> list[dict]:
+        """The review log (undone reviews excluded), oldest first."""
+        sql = "SELECT * FROM reviews WHERE id NOT IN (SELECT review_id FROM undone)"
+        args: tuple = ()
+        if question_id:
+            sql, args = sql + " AND question_id = ?", (question_id,)
+        return [dict(r) for r in self._query(sql + " ORDER BY id", args)]
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    # --- writing: one transaction each ----------------------------------------------------
+
+    def _write(self, fn: Callable[[sqlite3.Connection], object]):
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+        try:
+            out = fn(self.conn)
+            self.conn.execute("COMMIT")
+            return out
+        except BaseException as exc:
+            self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _explain(self.path, exc) from None
+            raise
+
+    def record(
+        self,
+        question_id: str,
+        rating: int,
+        *,
+        now: float,
+        schedule: Callable[[dict | None], dict] | None,
+        answer: str | None = None,
+        correct: bool | None = None,
+        duration_ms: int | None = None,
+        content_hash: str | None = None,
+    ) -> int:
+        """Log one answer and, unless `schedule` is None (cram), move the card to its next state.
+        `schedule` gets the card's current state, read inside the transaction, so a second
+        session that answered the same card a moment ago is built upon, not overwritten."""
+
+        def write(c: sqlite3.Connection) -> int:
+            row = c.execute(f"SELECT {', '.join(STATE_COLUMNS)}, introduced FROM cards WHERE question_id = ?",
+                            (question_id,)).fetchone()  # fmt: skip
+            before = {k: row[k] for k in STATE_COLUMNS} if row else None
+            cur = c.execute(
+                """INSERT INTO reviews (question_id, rating, answer, correct, duration_ms, reviewed_at, cram,
+                                        content_hash, state_before)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (question_id, rating, answer, None if correct is None else int(correct), duration_ms, now,
+                 int(schedule is None), content_hash, json.dumps(before) if before else None),
+            )  # fmt: skip
+            if schedule is not None:
+                after = schedule(before)
+                c.execute(
+                    """INSERT INTO cards (question_id, state, step, stability, difficulty, due, last_review,
+                                          introduced, content_hash)
+                       VALUES (:qid, :state, :step, :stability, :difficulty, :due, :last_review, :now, :hash)
+                       ON CONFLICT (question_id) DO UPDATE SET state = :state, step = :step,
+                         stability = :stability, difficulty = :difficulty, due = :due,
+                         last_review = :last_review, content_hash = :hash""",
+                    {**after, "qid": question_id, "now": now, "hash": content_hash},
+                )
+            return cur.lastrowid
+
+        return self._write(write)
+
+    def undo(self, review_id: int) -> str:
+        """Take back one review: mark it undone (the log keeps it) and restore the card's state."""
+
+        def write(c: sqlite3.Connection) -> str:
+            r = c.execute("SELECT question_id, cram, state_before, content_hash FROM reviews WHERE id = ?",
+                          (review_id,)).fetchone()  # fmt: skip
+            if r is None:
+                raise StoreError(f"no review {review_id}")
+            c.execute("INSERT INTO undone (review_id, undone_at) VALUES (?, ?)", (review_id, time.time()))
+            if not r["cram"]:
+                if r["state_before"] is None:
+                    c.execute("DELETE FROM cards WHERE question_id = ?", (r["question_id"],))  # new again
+                else:
+                    before = json.loads(r["state_before"])
+                    sets = ", ".join(f"{k} = :{k}" for k in STATE_COLUMNS)
+                    c.execute(f"UPDATE cards SET {sets} WHERE question_id = :qid", {**before, "qid": r["question_id"]})
+            return r["question_id"]
+
+        return self._write(write)
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write(lambda c: c.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value)))  # fmt: skip

@@ -1,0 +1,206 @@
+"""Everything rich: panels, tables and prompts. No decisions are made here."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .bank import Bank, Question
+from .cards import Presented
+from .session import Item, Summary
+
+TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
+              "errata": "spot the error"}  # fmt: skip
+RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
+RATING_NAME = {"en": {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}, "zh": {1: "重来", 2: "困难", 3: "良好", 4: "简单"}}
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+T = {  # the few UI strings, in both languages
+    "reveal": {"en": "Enter: show answer   q: quit", "zh": "回车：显示答案   q：退出"},
+    "pick": {"en": "Press a letter   q: quit", "zh": "按字母选择   q：退出"},
+    "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit", "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
+    "gap": {"en": "Gap", "zh": "空"},
+    "not_number": {"en": "Not a number; try 4096, 1,024, 3.2e9, 7B or 12%", "zh": "不是数字；可以输入 4096、1,024、3.2e9、7B 或 12%"},
+    "right": {"en": "Right", "zh": "正确"},
+    "wrong": {"en": "Wrong", "zh": "错误"},
+    "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
+             "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
+    "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    return T[key][lang].format(**kw)
+
+
+def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
+    q = item.question
+    done, due, new = counts
+    h = Text()
+    h.append(f"{title}", style="bold")
+    h.append(f" · {TYPE_LABEL[q.type]} · ", style="dim")
+    h.append("★" * q.difficulty + "☆" * (3 - q.difficulty), style="yellow")
+    h.append(f"   done {done} · due {due} · new {new}", style="dim")
+    if item.is_new:
+        h.append("  NEW", style="bold magenta")
+    return h
+
+
+def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank) -> Panel:
+    title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
+    body: list = [Text(p.prompt)]
+    if item.changed:
+        body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
+    for i, choice in enumerate(p.choices):
+        body.append(Text.assemble((f"  {chr(97 + i)}) ", "bold"), choice))
+    return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=p.question.id,
+                 subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
+
+
+def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel:
+    body: list = []
+    if correct is not None:
+        verdict = Text(t("right" if correct else "wrong", p.lang), style="bold green" if correct else "bold red")
+        if given is not None and p.question.type != "mcq":
+            verdict.append(f"  (you: {given})", style="dim")
+        body.append(verdict)
+    for i, choice in enumerate(p.choices):
+        if i == p.correct_index:
+            body.append(Text(f"  {chr(97 + i)}) {choice}  ✓", style="bold green"))
+        elif given is not None and given.lower() == chr(97 + i):
+            body.append(Text(f"  {chr(97 + i)}) {choice}  ✗", style="red"))
+        else:
+            body.append(Text(f"  {chr(97 + i)}) {choice}", style="dim"))
+    if p.answer:
+        body.append(Text(p.answer))
+    return Panel(Group(*body), border_style="green" if correct is not False else "red", padding=(1, 2))
+
+
+def rating_bar(intervals: dict[int, str], lang: str, proposed: int) -> Text:
+    bar = Text()
+    for r, interval in intervals.items():
+        style = RATING_STYLE[r] + (" bold reverse" if r == proposed else "")
+        bar.append(f" {r} {RATING_NAME[lang][r]} ", style=style)
+        bar.append(f"{interval}  ", style="dim")
+    return bar
+
+
+def explanation_panel(q: Question, lang: str) -> Panel:
+    body: list = []
+    if q.explanation:
+        body.append(Text(q.explanation.get(lang)))
+    if q.sources:
+        body.append(Text("Sources" if lang == "en" else "来源", style="bold"))
+        body += [Text(f"  • {format_source(s)}") for s in q.sources]
+    if q.verifier:
+        body.append(Text(f"Verifier: {q.verifier} (press v)", style="dim"))
+    return Panel(Group(*body) if body else Text("No explanation for this card."), border_style="cyan",
+                 title="explanation" if lang == "en" else "解释", title_align="left")  # fmt: skip
+
+
+def format_source(s: dict) -> str:
+    if "post" in s:
+        return f"post: {s['post']} § {s.get('section', '')}".rstrip(" §")
+    if "paper" in s:
+        return f"paper: {s['paper']}" + (f", {s['where']}" if s.get("where") else "")
+    return f"{s.get('title', '')} <{s['url']}>".strip()
+
+
+def _num(x) -> str:
+    if x is None:
+        return "nan"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:.6g}"
+
+
+def verify_table(results: list) -> Table:
+    table = Table(show_lines=False, title_justify="left")
+    for col, just in (("verifier", "left"), ("check", "left"), ("expected", "right"), ("measured", "right"),
+                      ("tolerance", "right"), ("result", "center"), ("s", "right")):  # fmt: skip
+        table.add_column(col, justify=just)
+    for r in results:
+        if r.error:
+            table.add_row(r.name, "[red]raised[/]", "", escape(r.error), "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
+        for i, c in enumerate(r.checks):
+            table.add_row(r.name if i == 0 else "", c.name, _num(c.expected), _num(c.measured), _num(c.tolerance),
+                          "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "")  # fmt: skip
+        table.add_section()
+    return table
+
+
+def verifier_panel(result) -> Panel:
+    return Panel(Group(Text(result.claim, style="italic"), verify_table([result])), border_style="magenta",
+                 title=f"verifier {result.name}", title_align="left")  # fmt: skip
+
+
+def summary_panel(s: Summary, lang: str) -> Panel:
+    zh = lang == "zh"
+    lines = [f"{'完成' if zh else 'Cards done'}: {s.done}"]
+    if s.accuracy is not None:
+        lines.append(f"{'正确率' if zh else 'Accuracy'}: {s.accuracy:.0%} ({s.correct}/{s.graded} auto-graded)")
+    lines.append(f"{'用时' if zh else 'Time'}: {int(s.seconds // 60)}m {int(s.seconds % 60)}s")
+    if s.next_due:
+        when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
+        wait = s.next_due - time.time()
+        from .scheduler import format_interval
+        from datetime import timedelta
+
+        lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
+    return Panel("\n".join(lines), title="summary" if not zh else "小结", title_align="left", border_style="blue")
+
+
+def questions_table(questions: list[Question], lang: str) -> Table:
+    table = Table(title=f"{len(questions)} questions", title_justify="left")
+    for col in ("id", "type", "diff", "verifier", "prompt"):
+        table.add_column(col, overflow="fold" if col == "prompt" else "ellipsis", no_wrap=col != "prompt")
+    for q in questions:
+        prompt = q.prompt.get(lang).replace("\n", " ")
+        table.add_row(q.id, q.type, str(q.difficulty), q.verifier or "", prompt[:90] + ("…" if len(prompt) > 90 else ""))
+    return table
+
+
+def question_panel(q: Question, lang: str) -> Panel:
+    body: list = [Text(q.prompt.get(lang), style="bold")]
+    for c in q.choices:
+        body.append(Text(f"  {'✓' if c.correct else '·'} {c.text.get(lang)}", style="green" if c.correct else ""))
+    if q.answer and q.answer.get(lang):
+        body.append(Text(q.answer.get(lang)))
+    if q.numeric:
+        n = q.numeric
+        src = f"value {n.value:g}" if n.value is not None and not n.compute else f"compute {n.compute}()"
+        if n.value_from:
+            src = f"value_from {n.value_from} = {n.value:g}"
+        body.append(Text(f"{src}, tolerance {n.tolerance:g}{' ' + n.unit if n.unit else ''}", style="dim"))
+    body.append(explanation_panel(q, lang))
+    meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
+    return Panel(Group(*body), title=q.id, title_align="left", subtitle=meta, subtitle_align="left")
+
+
+def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[str, ...]) -> Table:
+    table = Table(title="coverage by topic", title_justify="left")
+    table.add_column("topic")
+    table.add_column("title")
+    for ty in types:
+        table.add_column(ty, justify="right")
+    table.add_column("verified", justify="right")
+    table.add_column("total", justify="right", style="bold")
+    totals = {ty: 0 for ty in types}
+    verified_total = 0
+    for topic, title, counts, verified in rows:
+        total = sum(counts.values())
+        for ty in types:
+            totals[ty] += counts.get(ty, 0)
+        verified_total += verified
+        table.add_row(topic, title, *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
+    table.add_section()
+    table.add_row("all", "", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
+    return table

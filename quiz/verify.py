@@ -1,0 +1,121 @@
+"""Find, load and run the registered verifiers in verifiers/.
+
+The registry is the set of files `verifiers/<name>.py` (names not starting with
+an underscore). Modules are loaded by path under a private name, so the
+unrelated PyPI package called `verifiers` can never shadow ours or be shadowed.
+torch is imported only when a verifier module is loaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from .paths import VERIFIERS_DIR
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+EXPECTED_FILE = VERIFIERS_DIR / "expected.json"
+
+
+class UnknownVerifier(LookupError):
+    pass
+
+
+def names(directory: Path = VERIFIERS_DIR) -> list[str]:
+    """Registered verifier names, sorted; reading the directory costs no import."""
+    if not directory.is_dir():
+        return []
+    return sorted(p.stem for p in directory.glob("*.py") if NAME.match(p.stem))
+
+
+def exists(name: str, directory: Path = VERIFIERS_DIR) -> bool:
+    return bool(NAME.match(name)) and (directory / f"{name}.py").is_file()
+
+
+def load(name: str, directory: Path = VERIFIERS_DIR) -> ModuleType:
+    if not exists(name, directory):
+        raise UnknownVerifier(name)
+    key = f"_quiz_verifier_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))  # so `from _kit import ...` resolves to ours
+    spec = importlib.util.spec_from_file_location(key, directory / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[key]
+        raise
+    return module
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    claim: str
+    checks: list  # list[_kit.Check]
+    seconds: float
+    error: str = ""  # set when the verifier raised instead of returning checks
+
+    @property
+    def passed(self) -> bool:
+        return not self.error and bool(self.checks) and all(c.passed for c in self.checks)
+
+    def to_dict(self) -> dict:
+        from _kit import result_dict
+
+        d = result_dict(self.name, self.claim, self.checks, self.seconds)
+        d["passed"] = self.passed
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
+    module = load(name, directory)
+    from _kit import claim_of
+
+    start = time.perf_counter()
+    try:
+        checks = list(module.run(seed=seed))
+        error = ""
+    except Exception as exc:  # a broken verifier is a failed proof, reported, not a crash
+        checks, error = [], f"{type(exc).__name__}: {exc}"
+    return Result(name, claim_of(module), checks, time.perf_counter() - start, error)
+
+
+def load_expected(path: Path = EXPECTED_FILE) -> dict[str, float]:
+    """`verifier.check` -> expected value, as recorded by `quiz verify --update`."""
+    if not path.is_file():
+        return {}
+    return {k: v["expected"] for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def expected_table(results: list[Result]) -> dict[str, dict]:
+    return {
+        f"{r.name}.{c.name}": {"expected": c.expected, "tolerance": c.tolerance}
+        for r in sorted(results, key=lambda r: r.name)
+        for c in r.checks
+    }
+
+
+def claim(name: str, directory: Path = VERIFIERS_DIR) -> str:
+    """The verifier's claim from its docstring, read without importing it (no torch)."""
+    import ast
+
+    if not exists(name, directory):
+        raise UnknownVerifier(name)
+    doc = ast.get_docstring(ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))) or ""
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+def write_expected(results: list[Result], path: Path = EXPECTED_FILE) -> None:
+    path.write_text(json.dumps(expected_table(results), indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,17 @@
+import pytest
+
+from quiz import verify
+
+
+@pytest.fixture(autouse=True)
+def quiz_home(tmp_path, monkeypatch):
+    """A fresh data dir per test: no test ever touches the user's real progress."""
+    home = tmp_path / "quiz-home"
+    monkeypatch.setenv("QUIZ_HOME", str(home))
+    monkeypatch.delenv("QUIZ_BANKS", raising=False)
+    return home
+
+
+def load_verifier(name: str):
+    """The verifier module `verifiers/<name>.py`, loaded the way the quiz loads it."""
+    return verify.load(name)

@@ -1,0 +1,33 @@
+"""The variance of q·k grows like d_k for unit-variance q and k; dividing by sqrt(d_k) brings it back to about 1.
+
+If every component of q and k is independent with mean 0 and variance 1, then
+q·k = sum_i q_i k_i is a sum of d_k terms of variance 1, so Var(q·k) = d_k.
+Dividing by sqrt(d_k) divides the variance by d_k.
+"""
+
+import torch
+from _kit import check, main  # verifiers/ is on sys.path when run as a script or by the quiz
+
+
+def logits(q: torch.Tensor, k: torch.Tensor, scale: bool) -> torch.Tensor:
+    """(N, d_k), (N, d_k) -> (N,) dot products, optionally divided by sqrt(d_k)."""
+    dots = (q * k).sum(-1)
+    return dots / q.shape[-1] ** 0.5 if scale else dots
+
+
+def run(seed: int = 0, scale_fn=logits) -> list:
+    g = torch.Generator().manual_seed(seed)
+    n = 20_000  # samples; relative standard error of a variance estimate ~ sqrt(2/n) ~ 1%
+    checks = []
+    for d_k in (16, 64, 256):
+        q = torch.randn(n, d_k, generator=g, dtype=torch.float64)
+        k = torch.randn(n, d_k, generator=g, dtype=torch.float64)
+        var_raw = scale_fn(q, k, scale=False).var()
+        var_scaled = scale_fn(q, k, scale=True).var()
+        checks.append(check(f"var_unscaled_d{d_k}", expected=d_k, measured=var_raw, rel_tol=0.05))
+        checks.append(check(f"var_scaled_d{d_k}", expected=1.0, measured=var_scaled, rel_tol=0.05))
+    return checks
+
+
+if __name__ == "__main__":
+    main(run)
