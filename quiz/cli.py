@@ -68,9 +68,10 @@ def json_option(fn):
 
 
 def load_bank(banks: tuple[Path, ...]) -> Bank:
-    from .bank import default_dirs, load
+    from .bank import default_dirs, load_cached
+    from .paths import data_dir
 
-    bank, _lint = load(default_dirs(list(banks)))
+    bank, _lint = load_cached(default_dirs(list(banks)), data_dir())
     return bank
 
 

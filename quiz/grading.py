@@ -32,10 +32,8 @@ def parse_number(text: str, percent_unit: bool = False) -> float | None:
     m = _NUMBER.match(s)
     if not m:
         return None
-    value = float(m["num"])
     exp = m["exp"] or (m["exp2"] or "").replace("−", "-")
-    if exp:
-        value *= 10.0 ** int(exp)
+    value = float(f"{m['num']}e{int(exp) if exp else 0}")  # float() saturates to inf, never raises
     value *= MULTIPLIERS.get(m["suffix"].lower(), 1.0)
     if m["pct"] and not percent_unit:
         value /= 100

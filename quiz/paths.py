@@ -20,6 +20,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("quiz", appauthor=False))
 
 
+def questions_dir() -> Path:
+    """The built-in banks; QUIZ_QUESTIONS_DIR replaces them (tests, or people who keep their own set)."""
+    return Path(os.environ.get("QUIZ_QUESTIONS_DIR") or QUESTIONS_DIR)
+
+
 def extra_bank_dirs() -> list[Path]:
     """QUIZ_BANKS: extra question dirs, separated like PATH."""
     value = os.environ.get("QUIZ_BANKS", "")

@@ -59,6 +59,17 @@ MIGRATIONS = [
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (semicolons inside comments or strings are not ends)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return out
+
+
 class StoreError(Exception):
     """A one-line, actionable problem with the database."""
 
@@ -129,7 +140,7 @@ class Store:
                 # Re-read inside the lock: another process may have just migrated.
                 version = c.execute("PRAGMA user_version").fetchone()[0]
                 for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                    for statement in filter(str.strip, script.split(";")):
+                    for statement in _statements(script):
                         c.execute(statement)
                     c.execute(f"PRAGMA user_version = {i}")
                 c.execute(f"PRAGMA application_id = {APP_ID}")

@@ -1,0 +1,118 @@
+"""`quiz new`: scaffold a question (and optionally a verifier) for contributors.
+
+Kept apart from cli.py so it can be tested on its own; cli.py adds it with
+`cli.add_command(new)`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .bank import TOPIC_RE, TYPES
+
+
+def _interactive() -> bool:
+    """Prompts only when a person is at the keyboard; scripts get an error naming the option."""
+    return sys.stdin.isatty()
+
+
+def _ask_or_fail(value: str | None, option: str, prompt: str, **kwargs) -> str:
+    if value:
+        return value
+    if not _interactive():
+        raise click.UsageError(f"missing {option} (stdin is not a terminal, so quiz cannot ask for it)")
+    return click.prompt(prompt, **kwargs)
+
+
+def _topic_type(value: str) -> str:
+    if not TOPIC_RE.match(value):
+        raise click.BadParameter(f"{value!r}: lowercase letters, digits and _, starting with a letter")
+    return value
+
+
+@click.command()
+@click.option("--topic", help="Topic: the question goes to <bank-dir>/<topic>.yaml (created if new).")
+@click.option("--type", "qtype", type=click.Choice(TYPES), help="Question type.")
+@click.option("--id", "slug", metavar="SLUG", help="The id's slug: the question gets <topic>.<slug>.")
+@click.option("--verifier", "verifier", metavar="NAME",
+              help="Also create verifiers/NAME.py (alone: only the verifier).")  # fmt: skip
+@click.option("--claim", help="The verifier's claim, one sentence (its docstring).")
+@click.option("--bank-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Directory of the bank files.  [default: the built-in questions/]")  # fmt: skip
+@click.option("--verifier-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Directory for the new verifier.  [default: the built-in verifiers/]")  # fmt: skip
+def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | None, claim: str | None,
+        bank_dir: Path | None, verifier_dir: Path | None) -> None:  # fmt: skip
+    """Add a question template to a bank (and a verifier with --verifier); prints file:line."""
+    from . import scaffold
+    from .bank import bank_files, display_path, load, parse_yaml
+    from .paths import QUESTIONS_DIR, VERIFIERS_DIR, extra_bank_dirs
+
+    bank_dir = bank_dir or QUESTIONS_DIR
+    verifier_dir = verifier_dir or VERIFIERS_DIR
+    want_question = not verifier or topic or qtype or slug
+
+    if verifier:
+        if not scaffold.re.match(r"^[a-z][a-z0-9_]*$", verifier):
+            raise click.BadParameter(f"{verifier!r}: lowercase letters, digits and _", param_hint="--verifier")
+        if (verifier_dir / f"{verifier}.py").exists():
+            click.echo(f"Error: {display_path(verifier_dir / f'{verifier}.py')} already exists", err=True)
+            sys.exit(1)
+
+    if want_question:
+        topic = _topic_type(_ask_or_fail(topic, "--topic", "Topic (e.g. attention; a new one creates a bank)",
+                                         value_proc=_topic_type))  # fmt: skip
+        qtype = _ask_or_fail(qtype, "--type", "Type", type=click.Choice(TYPES), default="flashcard")
+        dirs = [bank_dir, *extra_bank_dirs()]
+        bank, _ = load([d for d in dirs if d.is_dir()], strict=False)
+        path = bank_dir / f"{topic}.yaml"
+        if path.exists():
+            _, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
+            if any(p.code in ("Q002", "Q019") for p in broken):
+                click.echo(f"Error: {broken[0]}; fix it before adding a question", err=True)
+                sys.exit(1)
+        if slug is None and _interactive():
+            slug = click.prompt("Id slug (lowercase words, e.g. why-scale)", default=f"todo-{qtype}")
+        hint = slug or f"todo-{qtype}"
+        qid = scaffold.next_id(bank, topic, hint)
+        if slug and qid != f"{topic}.{scaffold.slugify(slug.removeprefix(topic + '.'))}":
+            click.echo(f"Error: id {topic}.{scaffold.slugify(slug.removeprefix(topic + '.'))} is taken "
+                       f"(ids are never reused); try --id {qid.split('.', 1)[1]}", err=True)  # fmt: skip
+            sys.exit(1)
+        block = scaffold.question_template(qid, qtype, verifier=verifier)
+        created = not path.exists()
+        if created and not bank_dir.is_dir():
+            bank_dir.mkdir(parents=True)
+        before = path.read_text(encoding="utf-8") if not created else None
+        try:
+            line = scaffold.append_question(path, block)
+        except ValueError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        # The file must still parse, and hold the new question; otherwise put it back as it was.
+        data, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
+        ids = [q.get("id") for q in data.get("questions") or []] if isinstance(data, dict) else []
+        if broken or qid not in ids:
+            if before is None:
+                path.unlink()
+            else:
+                path.write_text(before, encoding="utf-8")
+            click.echo(f"Error: could not append to {display_path(path)} cleanly; add the question by hand:\n"
+                       + block, err=True)  # fmt: skip
+            sys.exit(1)
+        click.echo(f"{display_path(path)}:{line}: added {qid} ({qtype})" + ("; new topic" if created else ""))
+        del bank_files  # (imported for symmetry with cli.check; unused here)
+
+    if verifier:
+        if claim is None and _interactive():
+            claim = click.prompt("The claim, in one sentence", default="", show_default=False)
+        vpath = verifier_dir / f"{verifier}.py"
+        verifier_dir.mkdir(parents=True, exist_ok=True)
+        vpath.write_text(scaffold.verifier_template(verifier, claim or ""), encoding="utf-8")
+        click.echo(f"{display_path(vpath)}:1: added verifier {verifier}; it fails until you fill in the TODOs")
+
+    click.echo("Next: replace every TODO, then run `quiz check`"
+               + (f" and `quiz verify {verifier}`" if verifier else "") + ".", err=True)  # fmt: skip
