@@ -24,6 +24,9 @@ ID_RE = re.compile(r"^[a-z0-9_]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 GAP_RE = re.compile(r"\{\{(.+?)\}\}")
 PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# YAML folds a wrapped line into a space; between two CJK characters that space is never meant.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
 FILE_KEYS = {"topic", "title", "description", "questions"}
 QUESTION_KEYS = {
@@ -275,6 +278,8 @@ class _Validator:
                 self.problem(self.pos(value, lang), "Q005", f"{qid}: {key}.{lang} must be text")
                 v = None
             out[lang] = str(v).strip() if v is not None else ""
+            if lang == "zh":
+                out[lang] = CJK_SPACE_RE.sub("", out[lang])
         # A numeric answer may be just the number; any other text needs both languages.
         optional = key == "answer" and "tolerance" in value and not any(out.values())
         for lang in LANGS:

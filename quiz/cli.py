@@ -126,6 +126,34 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     run_study(session, bank, lang, random.Random(seed))
 
 
+@cli.command()
+@click.option("-n", "--count", type=click.IntRange(1), default=10, show_default=True, help="Number of questions.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), help="Time limit; stops after it runs out.")
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--seed", type=int, help="Seed for choosing and shuffling questions.")
+@lang_option
+@bank_option
+def exam(count, minutes, topics, tags, seed, lang, banks):
+    """Mock interview: N random questions across topics, no hints, scored at the end."""
+    if not sys.stdin.isatty():
+        click.echo("Error: `quiz exam` is interactive and needs a terminal; stdin is not one.", err=True)
+        sys.exit(2)
+    from .interactive import exam as run_exam
+    from .session import Session, exam_queue
+
+    bank = load_bank(banks)
+    rng = random.Random(seed)
+    items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
+    if not items:
+        click.echo("Error: no questions match those filters", err=True)
+        sys.exit(1)
+    from collections import deque
+
+    session = Session(open_store(), deque(items), cram=True)  # logged, never rescheduled
+    run_exam(session, bank, lang, rng, minutes)
+
+
 @cli.command(name="list")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this type (repeatable).")
@@ -346,6 +374,32 @@ def stats(as_json, banks):
         acc = f"{s['accuracy']:.0%}" if s["accuracy"] is not None else "-"
         table.add_row(topic, *(str(s[k]) for k in ("questions", "seen", "due", "reviews", "lapses")), acc)
     ui.console.print(table)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (default: quiz-<lang>.apkg).")  # fmt: skip
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@lang_option
+@bank_option
+def export(output, topics, tags, lang, banks):
+    """Export questions as an Anki deck (.apkg); re-importing updates notes, never duplicates."""
+    from .export import export as write_apkg
+    from .session import matches
+
+    bank = load_bank(banks)
+    chosen = [q for q in bank.questions if matches(q, topics, tags)]
+    if not chosen:
+        click.echo("Error: no questions match those filters", err=True)
+        sys.exit(1)
+    path = output or Path(f"quiz-{lang}.apkg")
+    try:
+        n = write_apkg(bank, chosen, lang, path)
+    except OSError as exc:
+        click.echo(f"Error: cannot write {path}: {exc.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {n} notes in {len({q.topic for q in chosen})} decks to {path}")
 
 
 if __name__ == "__main__":

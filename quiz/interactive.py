@@ -117,3 +117,36 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
         ui.console.print()
     finally:
         ui.console.print(ui.summary_panel(session.summary(), lang))
+
+
+def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> None:
+    """A mock interview: no hints, no ratings, nothing rescheduled; a score report at the end."""
+    from .session import exam_report
+
+    deadline = time.monotonic() + minutes * 60 if minutes else None
+    total = len(session.queue)
+    try:
+        while (item := session.current()) is not None:
+            if deadline and time.monotonic() > deadline:
+                ui.console.print("Time is up." if lang == "en" else "时间到。", style="bold yellow")
+                break
+            p = cards.present(item.question, lang, rng)
+            ui.console.print()
+            ui.console.print(ui.exam_panel(p, session.done + 1, total, deadline))
+            started = time.monotonic()
+            given, correct = ask(p)
+            if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
+                ui.console.print(ui.answer_panel(p, None, None))
+                ui.console.print(ui.t("self_grade", lang), style="dim")
+                correct = key({"y", "n", "q"})
+                if correct == "q":
+                    raise Quit
+                correct = correct == "y"
+            else:
+                ui.console.print(ui.answer_panel(p, correct, given))
+            session.answer(3 if correct else 1, given=given, correct=correct,
+                           duration_ms=int((time.monotonic() - started) * 1000))
+    except (Quit, KeyboardInterrupt, EOFError):
+        ui.console.print()
+    finally:
+        ui.console.print(ui.exam_report_panel(exam_report(session.history), session.summary().seconds, lang))

@@ -191,3 +191,32 @@ class Session:
     def summary(self) -> Summary:
         return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started,
                        self.store.next_due(self.clock().timestamp()))  # fmt: skip
+
+
+def exam_queue(bank: Bank, count: int, rng: random.Random, *, topics: tuple[str, ...] = (),
+               tags: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
+    """A mock interview: `count` questions drawn at random, spread across topics as evenly as possible."""
+    pool = [q for q in bank.questions if matches(q, topics, tags)]
+    rng.shuffle(pool)
+    return [Item(q, is_new=False) for q in interleave(pool)[:count]]
+
+
+@dataclass(frozen=True)
+class ExamReport:
+    asked: int
+    correct: int
+    by_topic: dict  # topic -> (correct, asked)
+    missed: list  # question ids answered wrongly
+
+
+def exam_report(history: list) -> ExamReport:
+    by_topic: dict[str, list[int]] = {}
+    missed = []
+    for _review_id, item, correct in history:
+        score = by_topic.setdefault(item.question.topic, [0, 0])
+        score[1] += 1
+        score[0] += int(bool(correct))
+        if not correct:
+            missed.append(item.question.id)
+    return ExamReport(len(history), sum(c for c, _ in by_topic.values()),
+                      {t: tuple(v) for t, v in by_topic.items()}, missed)  # fmt: skip

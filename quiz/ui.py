@@ -33,6 +33,7 @@ T = {  # the few UI strings, in both languages
     "wrong": {"en": "Wrong", "zh": "错误"},
     "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
              "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
+    "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
     "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
 }
 
@@ -204,3 +205,27 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[
     table.add_section()
     table.add_row("all", "", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
     return table
+
+
+def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
+    body: list = [Text(p.prompt)]
+    for i, choice in enumerate(p.choices):
+        body.append(Text.assemble((f"  {chr(97 + i)}) ", "bold"), choice))
+    left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
+    return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
+                 subtitle=p.question.topic, subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
+
+
+def exam_report_panel(report, seconds: float, lang: str) -> Panel:
+    table = Table(box=None)
+    table.add_column("topic")
+    table.add_column("score", justify="right")
+    for topic, (correct, asked) in sorted(report.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1]):
+        table.add_row(topic, f"{correct}/{asked}")
+    head = Text(f"{report.correct}/{report.asked} correct in {int(seconds // 60)}m {int(seconds % 60)}s",
+                style="bold")  # fmt: skip
+    body: list = [head, table]
+    if report.missed:
+        body.append(Text("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
+    return Panel(Group(*body), title="mock interview result" if lang == "en" else "模拟面试结果", title_align="left",
+                 border_style="magenta")  # fmt: skip

@@ -103,3 +103,33 @@ def test_undo_takes_back_the_last_answer(quiz_home):
     conn = sqlite3.connect(quiz_home / "quiz.db")
     live = conn.execute("SELECT question_id, rating FROM reviews WHERE id NOT IN (SELECT review_id FROM undone)")
     assert live.fetchall() == [("basics.scale-why", 3)]
+
+
+def test_mock_interview_scores_and_never_reschedules(quiz_home):
+    env = {**os.environ, "QUIZ_HOME": str(quiz_home), "QUIZ_QUESTIONS_DIR": str(FIXTURE), "QUIZ_LANG": "en"}
+    quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
+    child = pexpect.spawn(quiz, ["exam", "-n", "4", "--seed", "5"], env=env, encoding="utf-8", timeout=20,
+                          dimensions=(50, 100))  # fmt: skip
+    answered = 0
+    while answered < 4:
+        i = child.expect(["show answer", "Press a letter", "Your answer", "Gap 1"])
+        if i == 0:
+            child.send("\r")
+            child.expect("y / n")
+            child.send("y")
+        elif i == 1:
+            child.send("z")  # not a choice: ignored
+            child.send("a")
+        elif i == 2:
+            child.sendline("64")
+        else:
+            child.sendline("15%")
+        answered += 1
+    child.expect(r"(\d)/4 correct")
+    score = int(child.match.group(1))
+    child.expect(pexpect.EOF)
+    conn = sqlite3.connect(quiz_home / "quiz.db")
+    assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 0  # nothing rescheduled
+    rows = conn.execute("SELECT correct, cram FROM reviews").fetchall()
+    assert len(rows) == 4 and all(cram == 1 for _, cram in rows)
+    assert sum(c for c, _ in rows) == score

@@ -1,0 +1,47 @@
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from quiz.cli import cli
+
+FIXTURE = Path(__file__).parent / "data" / "bank"
+
+
+def notes_in(apkg: Path) -> list[tuple[str, str]]:
+    """(guid, fields) of every note, read straight from the package's Anki collection."""
+    with zipfile.ZipFile(apkg) as z:
+        assert "collection.anki2" in z.namelist()
+        db = apkg.with_suffix(".anki2")
+        db.write_bytes(z.read("collection.anki2"))
+    return sqlite3.connect(db).execute("SELECT guid, flds FROM notes ORDER BY guid").fetchall()
+
+
+def test_export_writes_one_note_per_question_with_stable_guids(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    for path in (first, second):
+        result = CliRunner().invoke(cli, ["export", "-o", str(path)])
+        assert result.exit_code == 0 and "wrote 4 notes in 1 decks" in result.output
+    a, b = notes_in(first), notes_in(second)
+    assert len(a) == 4 and len({g for g, _ in a}) == 4
+    assert a == b  # same guids and same content: re-import updates instead of duplicating
+    fields = dict(a)
+    mcq = next(f for f in fields.values() if f.startswith("basics.scale-mcq"))
+    assert "The growth of the dot product" in mcq.split("\x1f")[3]  # the back names the right choice
+
+
+def test_export_in_chinese_uses_other_guids(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
+    CliRunner().invoke(cli, ["export", "-o", str(tmp_path / "en.apkg"), "--lang", "en"])
+    CliRunner().invoke(cli, ["export", "-o", str(tmp_path / "zh.apkg"), "--lang", "zh"])
+    en, zh = notes_in(tmp_path / "en.apkg"), notes_in(tmp_path / "zh.apkg")
+    assert not {g for g, _ in en} & {g for g, _ in zh}
+    assert any("为什么注意力分数要除以" in f for _, f in zh)
+
+
+def test_export_with_no_match_fails(monkeypatch):
+    monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
+    result = CliRunner().invoke(cli, ["export", "--tag", "nothing-has-this"])
+    assert result.exit_code == 1 and "no questions match" in result.output
