@@ -387,7 +387,8 @@ class _Validator:
     def sources(self, m: Map, qid: str) -> tuple[dict, ...]:
         sources = m.get("sources")
         if sources is None or sources == []:
-            self.problem(self.pos(m, "sources" if "sources" in m else None), "Q014", f"{qid}: no sources (a post and section, or a paper)")
+            where = self.pos(m, "sources" if "sources" in m else None)
+            self.problem(where, "Q014", f"{qid}: no sources (a post and section, or a paper)")
             return ()
         if not isinstance(sources, list):
             self.problem(self.pos(m, "sources"), "Q005", f"{qid}: sources must be a list")
@@ -578,7 +579,8 @@ def validate_files(files: list[Path], verifier_names: set[str], expected: dict[s
             continue
         if not isinstance(data, Map):
             problems.append(Problem(path, getattr(data, "line", 1), 1, "Q018",
-                                    f"top level is a {type(data).__name__}; expected a mapping with topic, title, questions"))  # fmt: skip
+                                    f"top level is a {type(data).__name__}; expected a mapping with "
+                                    "topic, title, questions"))  # fmt: skip
             continue
         v = _Validator(path, problems, verifier_names, expected, compute)
         for key in data:

@@ -72,5 +72,7 @@ def grade(p: Presented, given: str | list[str]) -> bool:
             number, p.value, p.question.numeric.tolerance)
     if p.question.type == "cloze":
         answers = list(given) if isinstance(given, list) else [given]
-        return len(answers) == len(p.gaps) and all(grading.cloze_correct(a, alts) for a, alts in zip(answers, p.gaps))
+        if len(answers) != len(p.gaps):
+            return False
+        return all(grading.cloze_correct(a, alts) for a, alts in zip(answers, p.gaps, strict=True))
     raise ValueError(f"{p.question.type} cards are self-rated")

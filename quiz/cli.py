@@ -16,8 +16,8 @@ import click
 
 from . import __version__
 from .bank import TYPES, Bank
-from .problems import BankError
-from .problems import CODES
+from .cli_contrib import new
+from .problems import CODES, BankError
 from .store import StoreError
 
 
@@ -229,16 +229,22 @@ def topics(as_json, lang, banks):
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               help="text: path:line:col: CODE message; github: Actions annotations.")  # fmt: skip
 @click.option("--codes", is_flag=True, help="List the problem codes and what they mean.")
+@click.option("--against", "ref", metavar="REF", default=None,
+              help="Git ref whose question ids must survive (Q016).  [default: main, else origin/main]")  # fmt: skip
+@click.option("--run-verifiers", is_flag=True, help="Also run every referenced verifier (Q022; imports torch).")
 @bank_option
-def check(fmt, codes, banks):
+def check(fmt, codes, ref, run_verifiers, banks):
     """Validate every question bank; exit 1 listing file:line problems if any."""
     if codes:
         for code, meaning in CODES.items():
             click.echo(f"{code}  {meaning}")
         return
     from .bank import default_dirs, load
+    from .lint import lint
 
-    bank, problems = load(default_dirs(list(banks)), strict=False)
+    dirs = default_dirs(list(banks))
+    bank, problems = load(dirs, strict=False)
+    problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
     for p in sorted(problems):
         click.echo(p.github() if fmt == "github" else str(p))
     if problems:
@@ -401,6 +407,8 @@ def export(output, topics, tags, lang, banks):
         sys.exit(1)
     click.echo(f"wrote {n} notes in {len({q.topic for q in chosen})} decks to {path}")
 
+
+cli.add_command(new)
 
 if __name__ == "__main__":
     cli()

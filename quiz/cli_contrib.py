@@ -33,7 +33,7 @@ def _topic_type(value: str) -> str:
     return value
 
 
-@click.command()
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--topic", help="Topic: the question goes to <bank-dir>/<topic>.yaml (created if new).")
 @click.option("--type", "qtype", type=click.Choice(TYPES), help="Question type.")
 @click.option("--id", "slug", metavar="SLUG", help="The id's slug: the question gets <topic>.<slug>.")
@@ -47,17 +47,18 @@ def _topic_type(value: str) -> str:
 def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | None, claim: str | None,
         bank_dir: Path | None, verifier_dir: Path | None) -> None:  # fmt: skip
     """Add a question template to a bank (and a verifier with --verifier); prints file:line."""
-    from . import scaffold
-    from .bank import bank_files, display_path, load, parse_yaml
-    from .paths import QUESTIONS_DIR, VERIFIERS_DIR, extra_bank_dirs
+    from . import paths, scaffold
+    from .bank import Bank, display_path, load, parse_yaml
+    from .verify import NAME
 
-    bank_dir = bank_dir or QUESTIONS_DIR
-    verifier_dir = verifier_dir or VERIFIERS_DIR
+    bank_dir = bank_dir or paths.questions_dir()
+    verifier_dir = verifier_dir or paths.VERIFIERS_DIR
     want_question = not verifier or topic or qtype or slug
 
     if verifier:
-        if not scaffold.re.match(r"^[a-z][a-z0-9_]*$", verifier):
-            raise click.BadParameter(f"{verifier!r}: lowercase letters, digits and _", param_hint="--verifier")
+        if not NAME.match(verifier):
+            raise click.BadParameter(f"{verifier!r}: lowercase letters, digits and _",
+                                     param_hint="--verifier")  # fmt: skip
         if (verifier_dir / f"{verifier}.py").exists():
             click.echo(f"Error: {display_path(verifier_dir / f'{verifier}.py')} already exists", err=True)
             sys.exit(1)
@@ -66,8 +67,10 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         topic = _topic_type(_ask_or_fail(topic, "--topic", "Topic (e.g. attention; a new one creates a bank)",
                                          value_proc=_topic_type))  # fmt: skip
         qtype = _ask_or_fail(qtype, "--type", "Type", type=click.Choice(TYPES), default="flashcard")
-        dirs = [bank_dir, *extra_bank_dirs()]
-        bank, _ = load([d for d in dirs if d.is_dir()], strict=False)
+        # ids are unique across every bank studied together: the built-in ones, QUIZ_BANKS and this one
+        every = (paths.questions_dir(), *paths.extra_bank_dirs(), bank_dir)
+        dirs = {d.resolve(): d for d in every if d.is_dir()}
+        bank, _ = load(list(dirs.values()), strict=False)
         path = bank_dir / f"{topic}.yaml"
         if path.exists():
             _, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
@@ -76,11 +79,11 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
                 sys.exit(1)
         if slug is None and _interactive():
             slug = click.prompt("Id slug (lowercase words, e.g. why-scale)", default=f"todo-{qtype}")
-        hint = slug or f"todo-{qtype}"
-        qid = scaffold.next_id(bank, topic, hint)
-        if slug and qid != f"{topic}.{scaffold.slugify(slug.removeprefix(topic + '.'))}":
-            click.echo(f"Error: id {topic}.{scaffold.slugify(slug.removeprefix(topic + '.'))} is taken "
-                       f"(ids are never reused); try --id {qid.split('.', 1)[1]}", err=True)  # fmt: skip
+        qid = scaffold.next_id(bank, topic, slug or f"todo-{qtype}")
+        wanted = scaffold.next_id(Bank(()), topic, slug or f"todo-{qtype}")
+        if slug and qid != wanted:
+            click.echo(f"Error: id {wanted} is taken (ids are never reused); try --id {qid.split('.', 1)[1]}",
+                       err=True)  # fmt: skip
             sys.exit(1)
         block = scaffold.question_template(qid, qtype, verifier=verifier)
         created = not path.exists()
@@ -93,9 +96,10 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
         # The file must still parse, and hold the new question; otherwise put it back as it was.
-        data, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
-        ids = [q.get("id") for q in data.get("questions") or []] if isinstance(data, dict) else []
-        if broken or qid not in ids:
+        data, found = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
+        qs = data.get("questions") if isinstance(data, dict) else None
+        ids = [q.get("id") for q in qs if isinstance(q, dict)] if isinstance(qs, list) else []
+        if any(p.code in ("Q002", "Q019") for p in found) or qid not in ids:
             if before is None:
                 path.unlink()
             else:
@@ -104,7 +108,6 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
                        + block, err=True)  # fmt: skip
             sys.exit(1)
         click.echo(f"{display_path(path)}:{line}: added {qid} ({qtype})" + ("; new topic" if created else ""))
-        del bank_files  # (imported for symmetry with cli.check; unused here)
 
     if verifier:
         if claim is None and _interactive():
@@ -112,7 +115,8 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         vpath = verifier_dir / f"{verifier}.py"
         verifier_dir.mkdir(parents=True, exist_ok=True)
         vpath.write_text(scaffold.verifier_template(verifier, claim or ""), encoding="utf-8")
-        click.echo(f"{display_path(vpath)}:1: added verifier {verifier}; it fails until you fill in the TODOs")
+        click.echo(f"{display_path(vpath)}:1: added verifier {verifier}; "
+                   "it fails until you fill in the TODOs")  # fmt: skip
 
     click.echo("Next: replace every TODO, then run `quiz check`"
                + (f" and `quiz verify {verifier}`" if verifier else "") + ".", err=True)  # fmt: skip

@@ -18,7 +18,7 @@ import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .bank import Bank, Map, Question, Seq, bank_files, display_path, parse_yaml
 from .problems import Problem
@@ -28,7 +28,8 @@ TODO_RE = re.compile(r"(?<![A-Za-z])TODO(?![A-Za-z])")
 TODO_ID_RE = re.compile(r"(?:^|[.-])todo(?:$|-)")
 
 
-def lint(bank: Bank, dirs: list[Path], *, ref: str | None = None, run_verifiers: bool = False) -> list[Problem]:
+def lint(bank: Bank, dirs: list[Path], *, ref: str | None = None,
+         run_verifiers: bool = False) -> list[Problem]:  # fmt: skip
     """Everything `quiz check` adds to the loader's problems: Q026 always, Q016 when the banks
     are in a git checkout that has `ref` (default: main, else origin/main), Q022 on request."""
     files, _ = bank_files(dirs)
@@ -53,10 +54,11 @@ def placeholders(files: Iterable[Path | str]) -> list[Problem]:
             continue  # the loader reports unreadable files
         if not isinstance(data, Map):
             continue
+        topic = data.get("topic") if isinstance(data.get("topic"), str) else Path(file).stem
         for key in ("title", "description"):
             hits = list(_todos(data.get(key), key, _pos(data, key)))
             if hits:
-                problems.append(Problem(path, *hits[0][1], "Q026", _todo_message(f"topic {path}", hits)))
+                problems.append(Problem(path, *hits[0][1], "Q026", _todo_message(f"topic {topic}", hits)))
         qs = data.get("questions")
         if not isinstance(qs, list):
             continue
@@ -115,9 +117,17 @@ def _has_ref(top: Path, ref: str) -> bool:
     return bool(done and done.returncode == 0)
 
 
-def old_questions(directory: Path, ref: str | None = None) -> list[tuple[str, Path, int, Map]]:
-    """(id, path of the file in the working tree, line on ref, raw question) for every question
-    that the bank `directory` held at git `ref`; [] outside git or when the ref is missing."""
+class OldQuestion(NamedTuple):
+    id: str
+    path: Path  # where the file is (or was) in the working tree
+    line: int  # of its id, on the ref
+    raw: Map
+    ref: str
+
+
+def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion]:
+    """Every question the bank `directory` held at git `ref` (default: main, else origin/main);
+    [] outside git, when git is missing, or when the ref or the directory does not exist there."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         return []
@@ -138,7 +148,8 @@ def old_questions(directory: Path, ref: str | None = None) -> list[tuple[str, Pa
     if not listing or listing.returncode != 0:
         return []  # the directory did not exist on ref
     out = []
-    for name in sorted(n for n in listing.stdout.split("\0") if n.endswith(".yaml") and not n.startswith("_")):
+    names = sorted(n for n in listing.stdout.split("\0") if n.endswith(".yaml") and not n.startswith("_"))
+    for name in names:
         blob = _git(top, "show", f"{ref}:{prefix + '/' if prefix else ''}{name}")
         if not blob or blob.returncode != 0:
             continue
@@ -148,7 +159,7 @@ def old_questions(directory: Path, ref: str | None = None) -> list[tuple[str, Pa
             continue
         for q in qs:
             if isinstance(q, Map) and isinstance(q.get("id"), str):
-                out.append((q["id"], directory / name, _pos(q, "id")[0], q))
+                out.append(OldQuestion(q["id"], directory / name, _pos(q, "id")[0], q, ref))
     return out
 
 
@@ -163,51 +174,55 @@ def vanished_ids(bank: Bank, dirs: list[Path], *, ref: str | None = None) -> lis
         return []
     current = bank.by_id
     renamed = {r for q in bank.questions for r in q.renamed_from}
-    old_ids = {e[0] for e in old}
+    old_ids = {o.id for o in old}
     new_qs = [q for q in bank.questions if q.id not in old_ids]
     problems = []
     claimed: set[str] = set()
-    for qid, path, line, raw in old:
-        if qid in current or qid in renamed:
+    for o in old:
+        if o.id in current or o.id in renamed:
             continue
-        where = display_path(path)
-        q, why = _successor(qid, path, raw, old, new_qs, claimed)
+        was = f"{display_path(o.path)}:{o.line} on {o.ref}"
+        q, why = _successor(o, old, new_qs, claimed)
+        fix = f"add `renamed_from: {o.id}` so progress on it follows the question"
+        if q is None:
+            message = (f"question {o.id} ({was}) is gone; ids are stable forever: restore it, or list it "
+                       "in renamed_from of the question that replaces it")  # fmt: skip
+        elif why.startswith("renamed_from"):
+            message = f"{q.id}: {why}, which is not on {o.ref}; did you mean {o.id!r} ({was})?"
+        else:
+            message = f"{q.id}: {why} ({was}), which is gone: {fix}"
         if q is not None:
             claimed.add(q.id)
-            problems.append(Problem(q.path, q.line, _id_col(q), "Q016",
-                                    f"{q.id}: {why}; add `renamed_from: {qid}` so progress on {qid} "
-                                    f"({where}:{line} on main) follows it"))  # fmt: skip
-        else:
-            problems.append(Problem(where, 1, 1, "Q016",
-                                    f"question {qid} ({where}:{line} on main) is gone; ids are stable forever: "
-                                    "restore it, or list it in renamed_from of the question that replaces it"))  # fmt: skip
+        problems.append(Problem(q.path, q.line, _id_col(q), "Q016", message) if q is not None
+                        else Problem(display_path(o.path), 1, 1, "Q016", message))  # fmt: skip
     return problems
 
 
-def _successor(qid: str, path: Path, raw: Map, old: list, new_qs: list[Question], claimed: set[str]):
-    """The new question that most likely replaced old question `qid`, and why we think so."""
+def _successor(o: OldQuestion, old: list[OldQuestion], new_qs: list[Question],
+               claimed: set[str]) -> tuple[Question | None, str]:  # fmt: skip
+    """The new question that most likely replaced the old one, and why we think so."""
     candidates = [q for q in new_qs if q.id not in claimed]
-    # 1. It lists a renamed_from that does not exist on main: probably a typo of this id.
-    old_ids = {e[0] for e in old}
+    # 1. It lists a renamed_from that does not exist on the ref: probably a typo of this id.
+    old_ids = {e.id for e in old}
     for q in candidates:
         for r in q.renamed_from:
-            if r not in old_ids and difflib.SequenceMatcher(None, r, qid).ratio() >= 0.75:
-                return q, f"renamed_from lists {r!r}, which is not on main; did you mean {qid!r}?"
+            if r not in old_ids and difflib.SequenceMatcher(None, r, o.id).ratio() >= 0.75:
+                return q, f"renamed_from lists {r!r}"
     # 2. It has the old prompt.
-    prompt = raw.get("prompt")
+    prompt = o.raw.get("prompt")
     old_en = _norm(prompt.get("en")) if isinstance(prompt, Map) else ""
     if old_en:
         for q in candidates:
             if _norm(q.prompt.en) == old_en:
-                return q, f"has the prompt of {qid}, which is gone"
+                return q, f"has the prompt of {o.id}"
     # 3. It sits where the old question sat, in the same file.
-    old_order = [e[0] for e in old if e[1] == path]
-    now = _file_order(path)
-    i = old_order.index(qid)
+    old_order = [e.id for e in old if e.path == o.path]
+    now = _file_order(o.path)
+    i = old_order.index(o.id)
     if i < len(now):
         pick = next((q for q in candidates if q.id == now[i]), None)
         if pick is not None:
-            return pick, f"is where {qid} was, and {qid} is gone"
+            return pick, f"sits where {o.id} was"
     return None, ""
 
 
@@ -279,8 +294,8 @@ def verifier_failures(bank: Bank, directory: Path | None = None, seed: int = 0) 
                 line, col = _pos(raw, key)
             else:
                 line, col = q.line, 1
-            problems.append(Problem(q.path, line, col, "Q022",
-                                    f"{q.id}: verifier {name} fails: {why}; run `quiz verify {name}`"))  # fmt: skip
+            message = f"{q.id}: verifier {name} fails: {why}; run `quiz verify {name}`"
+            problems.append(Problem(q.path, line, col, "Q022", message))
     return problems
 
 

@@ -10,7 +10,7 @@ models, so a wrong formula here fails `quiz verify`.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 COMPUTE: dict[str, Callable[..., float]] = {}
 

@@ -20,7 +20,7 @@ _C = 38  # column where the trailing comments of a template start
 
 
 def _line(code: str, comment: str = "") -> str:
-    return f"{code:<{_C}}# {comment}" if comment else code
+    return code + " " * max(_C - len(code), 2) + f"# {comment}" if comment else code
 
 
 def slugify(text: str) -> str:
@@ -71,8 +71,10 @@ _PROMPT = {
 }  # fmt: skip
 
 _ANSWER = {
-    "flashcard": ('"TODO: the answer"', '"TODO：答案"', "one to four sentences: what an interviewer wants to hear"),
-    "mcq": ('"TODO: why the right choice is right"', '"TODO：为什么这个选项对"', "shown after the student answers"),
+    "flashcard": ('"TODO: the answer"', '"TODO：答案"',
+                  "one to four sentences: what an interviewer wants to hear"),
+    "mcq": ('"TODO: why the right choice is right"', '"TODO：为什么这个选项对"',
+            "shown after the student answers"),
     "errata": ('"TODO: name the error, then give the fix"', '"TODO：指出错误，给出正确说法"',
                "the error and the fix"),
 }  # fmt: skip
@@ -139,7 +141,7 @@ def question_template(qid: str, qtype: str, verifier: str | None = None) -> str:
     )  # fmt: skip
     out += _SOURCES.format(
         sources=_line("    sources:", "at least one: {paper, where}, {post, section} or {url, title}"),
-        post=_line("      # - {post: 大语言模型的前世今生, section: 注意力机制}", "a post's title and heading"),
+        post=_line("      # - {post: <post title>, section: <heading>}", "a post's title and heading"),
     )
     return out
 
@@ -196,10 +198,10 @@ def append_question(path: Path, block: str, *, title_en: str = "", title_zh: str
         if col == 0 and not (indent == 0 and stripped.startswith("-")):
             end = i  # the next top-level key
             break
-    # Keep comments and blank lines that precede the next top-level key with that key.
-    while end > q_at + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")) \
-            and end < len(lines):  # fmt: skip
-        end -= 1
+    # Blank lines and column-0 comments just above the next top-level key stay with that key.
+    if end < len(lines):
+        while end > q_at + 1 and (lines[end - 1].startswith("#") or not lines[end - 1].strip()):
+            end -= 1
     block = _reindent(block, (indent if indent is not None else ITEM_INDENT) - ITEM_INDENT)
 
     before = lines[:end]

@@ -26,9 +26,11 @@ err_console = Console(stderr=True, highlight=False)
 T = {  # the few UI strings, in both languages
     "reveal": {"en": "Enter: show answer   q: quit", "zh": "回车：显示答案   q：退出"},
     "pick": {"en": "Press a letter   q: quit", "zh": "按字母选择   q：退出"},
-    "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit", "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
+    "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit",
+               "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
     "gap": {"en": "Gap", "zh": "空"},
-    "not_number": {"en": "Not a number; try 4096, 1,024, 3.2e9, 7B or 12%", "zh": "不是数字；可以输入 4096、1,024、3.2e9、7B 或 12%"},
+    "not_number": {"en": "Not a number; try 4096, 1,024, 3.2e9, 7B or 12%",
+                   "zh": "不是数字；可以输入 4096、1,024、3.2e9、7B 或 12%"},
     "right": {"en": "Right", "zh": "正确"},
     "wrong": {"en": "Wrong", "zh": "错误"},
     "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
@@ -116,8 +118,10 @@ def format_source(s: dict) -> str:
 
 
 def _num(x) -> str:
-    if x is None:
-        return "nan"
+    import math
+
+    if x is None or not math.isfinite(x):
+        return str(x)
     if float(x).is_integer() and abs(x) < 1e15:
         return f"{int(x):,}"
     return f"{x:.6g}"
@@ -133,7 +137,8 @@ def verify_table(results: list) -> Table:
             table.add_row(r.name, "[red]raised[/]", "", escape(r.error), "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
         for i, c in enumerate(r.checks):
             table.add_row(r.name if i == 0 else "", c.name, _num(c.expected), _num(c.measured), _num(c.tolerance),
-                          "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "")  # fmt: skip
+                          "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]",
+                          f"{r.seconds:.2f}" if i == 0 else "")  # fmt: skip
         table.add_section()
     return table
 
@@ -152,8 +157,9 @@ def summary_panel(s: Summary, lang: str) -> Panel:
     if s.next_due:
         when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
         wait = s.next_due - time.time()
-        from .scheduler import format_interval
         from datetime import timedelta
+
+        from .scheduler import format_interval
 
         lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
     return Panel("\n".join(lines), title="summary" if not zh else "小结", title_align="left", border_style="blue")

@@ -81,7 +81,9 @@ class Result:
 
 def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
     module = load(name, directory)
-    from _kit import claim_of
+    from _kit import claim_of, single_thread
+
+    single_thread()
 
     start = time.perf_counter()
     try:

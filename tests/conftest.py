@@ -1,6 +1,10 @@
-import pytest
+import os
 
-from quiz import verify
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # tiny tensors; also inherited by verifier subprocesses
+
+import pytest  # noqa: E402
+
+from quiz import verify  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

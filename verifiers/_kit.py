@@ -16,8 +16,8 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,14 @@ def check_at_least(name: str, bound, measured, note: str = "") -> Check:
     return Check(name, b, m, 0.0, math.isfinite(m) and m >= b, note or "at least expected")
 
 
+def single_thread() -> None:
+    """Verifier tensors are tiny: thread start-up costs more than it saves, and on a busy 2-core
+    machine torch's default pool makes a 30 ms verifier take seconds."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
 def claim_of(module) -> str:
     """First paragraph of a module docstring, on one line."""
     doc = (module.__doc__ or "").strip()
@@ -91,8 +99,8 @@ def result_dict(name: str, claim: str, checks: list[Check], seconds: float) -> d
 
 
 def fmt(x: float) -> str:
-    if x is None:
-        return "nan"
+    if x is None or not math.isfinite(x):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return f"{int(x):,}"
     return f"{x:.6g}"
@@ -107,6 +115,7 @@ def main(run: Callable[..., list[Check]], argv: list[str] | None = None) -> None
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
 
+    single_thread()
     start = time.perf_counter()
     checks = run(seed=args.seed)
     result = result_dict(name, claim_of(module), checks, time.perf_counter() - start)

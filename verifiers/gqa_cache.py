@@ -1,0 +1,51 @@
+"""Grouped-query attention lets each group of H/H_kv query heads share one key/value head, so the KV cache
+shrinks by H/H_kv (multi-query attention is H_kv = 1, a factor H); the computation equals PyTorch's
+scaled_dot_product_attention with enable_gqa, and with H_kv = H it is ordinary multi-head attention.
+
+Only keys and values are cached, so the cache is 2·L·H_kv·d_h·T·B values instead of 2·L·H·d_h·T·B.
+Llama-2-70B (80 layers, 64 query heads, 8 KV heads of 128) needs 1.25 GiB per 4,096-token sequence in
+fp16 instead of 10 GiB with full multi-head attention. Query head h uses KV head h // (H/H_kv).
+"""
+
+import torch
+import torch.nn.functional as F
+from _kit import check, main
+
+from quiz.params import kv_cache_bytes
+
+
+def gqa_attention(q, k, v):
+    """Causal. q (B, H, T, d_h); k, v (B, H_kv, T, d_h) with H_kv dividing H -> (B, H, T, d_h)."""
+    group = q.shape[1] // k.shape[1]
+    k = k.repeat_interleave(group, dim=1)  # (B, H, T, d_h): heads 0..group-1 share KV head 0, ...
+    v = v.repeat_interleave(group, dim=1)
+    T = q.shape[2]
+    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5  # (B, H, T, T)
+    future = torch.ones(T, T, dtype=torch.bool).triu(diagonal=1)
+    return scores.masked_fill(future, float("-inf")).softmax(dim=-1) @ v
+
+
+def run(seed: int = 0, attention=gqa_attention) -> list:
+    g = torch.Generator().manual_seed(seed)
+    B, H, T, d_h = 2, 8, 10, 16
+    q = torch.randn(B, H, T, d_h, generator=g, dtype=torch.float64)
+    checks, cache_bytes = [], {}
+    for name, h_kv in (("mha", H), ("gqa", 2), ("mqa", 1)):
+        k = torch.randn(B, h_kv, T, d_h, generator=g, dtype=torch.float64)  # what a decoder would cache
+        v = torch.randn(B, h_kv, T, d_h, generator=g, dtype=torch.float64)
+        ref = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+        diff = (attention(q, k, v) - ref).abs().max()
+        checks.append(check(f"max_abs_diff_vs_sdpa_{name}", 0.0, diff, abs_tol=1e-12))  # float64 rounding
+        cache_bytes[name] = k.numel() * k.element_size() + v.numel() * v.element_size()
+    checks += [
+        check("cache_ratio_mha_to_gqa", H / 2, cache_bytes["mha"] / cache_bytes["gqa"], rel_tol=1e-12),
+        check("cache_ratio_mha_to_mqa", H / 1, cache_bytes["mha"] / cache_bytes["mqa"], rel_tol=1e-12),
+        check("cache_bytes_gqa_vs_formula", kv_cache_bytes(1, 2, d_h, T, B, 8), cache_bytes["gqa"]),
+        # Llama-2-70B in fp16 at 4,096 tokens, by hand: 2·80·8·128·4096·2 bytes = 1.25 GiB.
+        check("llama2_70b_4096_tokens_fp16_bytes", 1.25 * 2**30, kv_cache_bytes(80, 8, 128, 4096, 1, 2)),
+    ]
+    return checks
+
+
+if __name__ == "__main__":
+    main(run)
