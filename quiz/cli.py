@@ -281,8 +281,11 @@ def verify(names, list_only, seed, update, as_json):
             for n, c in claims.items():
                 click.echo(f"{n:28} {c}")
         return
+    import time
+
     from . import ui
 
+    wall = time.perf_counter()
     results = []
     status = None if as_json else ui.err_console.status("loading torch…", spinner="dots")
     if status:
@@ -301,7 +304,8 @@ def verify(names, list_only, seed, update, as_json):
         ui.console.print(ui.verify_table(results))
         failed = [r.name for r in results if not r.passed]
         total = sum(r.seconds for r in results)
-        ui.console.print(f"{len(results) - len(failed)}/{len(results)} verifiers passed in {total:.1f} s"
+        ui.console.print(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of checks, "
+                         f"{time.perf_counter() - wall:.1f} s with loading torch"
                          + (f"; FAILED: {', '.join(failed)}" if failed else ""))  # fmt: skip
     if update:
         if names:

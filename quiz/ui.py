@@ -127,24 +127,32 @@ def _num(x) -> str:
     return f"{x:.6g}"
 
 
-def verify_table(results: list) -> Table:
+def verify_table(results: list, show_verifier: bool = True) -> Table:
+    """measured ≈/=/≤/≥ expected: the relation each check asserts, so a bound never reads as a mismatch."""
     table = Table(show_lines=False, title_justify="left")
-    for col, just in (("verifier", "left"), ("check", "left"), ("expected", "right"), ("measured", "right"),
-                      ("tolerance", "right"), ("result", "center"), ("s", "right")):  # fmt: skip
-        table.add_column(col, justify=just)
+    if show_verifier:
+        table.add_column("verifier", overflow="fold")
+    table.add_column("check", overflow="fold")
+    for col in ("measured", "", "expected", "tolerance", "result", "s"):
+        table.add_column(col, justify="center" if col in ("", "result") else "right", no_wrap=True)
     for r in results:
+        lead = [Text.assemble((r.name, "bold"), "\n", (r.claim, "dim"))] if show_verifier else []
         if r.error:
-            table.add_row(r.name, "[red]raised[/]", "", escape(r.error), "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
+            table.add_row(*lead, "[red]raised[/]", escape(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
         for i, c in enumerate(r.checks):
-            table.add_row(r.name if i == 0 else "", c.name, _num(c.expected), _num(c.measured), _num(c.tolerance),
-                          "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]",
-                          f"{r.seconds:.2f}" if i == 0 else "")  # fmt: skip
+            relation = getattr(c, "relation", "≈")
+            table.add_row(
+                *((lead if i == 0 else [""]) if show_verifier else []), c.name, _num(c.measured), relation,
+                _num(c.expected), _num(c.tolerance) if relation == "≈" else "",
+                "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
+            )  # fmt: skip
         table.add_section()
     return table
 
 
 def verifier_panel(result) -> Panel:
-    return Panel(Group(Text(result.claim, style="italic"), verify_table([result])), border_style="magenta",
+    return Panel(Group(Text(result.claim, style="italic"), verify_table([result], show_verifier=False)),
+                 border_style="magenta",
                  title=f"verifier {result.name}", title_align="left")  # fmt: skip
 
 

@@ -143,3 +143,12 @@ def test_two_processes_answering_at_once_lose_nothing(quiz_home):
     assert len(store.reviews()) == 80
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert len(store.known_ids()) == 5
+
+
+def test_read_only_database_gives_a_clear_error(quiz_home):
+    """Root ignores file permissions, so open the file read-only the way SQLite would see a read-only mount."""
+    Store.open(quiz_home).close()
+    conn = sqlite3.connect(f"file:{quiz_home / DB_NAME}?mode=ro", uri=True, isolation_level=None)
+    store = Store(conn, quiz_home / DB_NAME)
+    with pytest.raises(StoreError, match="cannot write .*writable or set QUIZ_HOME"):
+        store.record("a.x", 3, now=1.0, schedule=good)

@@ -28,6 +28,7 @@ class Check:
     tolerance: float  # absolute; 0 for exact / boolean checks
     passed: bool
     note: str = ""
+    relation: str = "≈"  # how measured must relate to expected: ≈ (within tolerance), =, ≤ or ≥
 
 
 def _number(x) -> float:
@@ -56,19 +57,19 @@ def check(
 def check_true(name: str, condition, note: str = "") -> Check:
     """A yes/no property (expected 1 = true)."""
     m = 1.0 if bool(condition) else 0.0
-    return Check(name, 1.0, m, 0.0, m == 1.0, note)
+    return Check(name, 1.0, m, 0.0, m == 1.0, note, "=")
 
 
 def check_at_most(name: str, bound, measured, note: str = "") -> Check:
     """measured <= bound; `tolerance` records the slack left (bound - measured)."""
     b, m = _number(bound), _number(measured)
-    return Check(name, b, m, 0.0, math.isfinite(m) and m <= b, note or "at most expected")
+    return Check(name, b, m, 0.0, math.isfinite(m) and m <= b, note, "≤")
 
 
 def check_at_least(name: str, bound, measured, note: str = "") -> Check:
     """measured >= bound."""
     b, m = _number(bound), _number(measured)
-    return Check(name, b, m, 0.0, math.isfinite(m) and m >= b, note or "at least expected")
+    return Check(name, b, m, 0.0, math.isfinite(m) and m >= b, note, "≥")
 
 
 def single_thread() -> None:
@@ -126,11 +127,12 @@ def main(run: Callable[..., list[Check]], argv: list[str] | None = None) -> None
         from rich.table import Table
 
         table = Table(title=f"{name}: {result['claim']}", title_justify="left")
-        for col in ("check", "expected", "measured", "tolerance", "result"):
-            table.add_column(col, justify="left" if col == "check" else "right")
+        for col in ("check", "measured", "", "expected", "tolerance", "result"):
+            table.add_column(col, justify="left" if col == "check" else "right", overflow="fold")
         for c in checks:
             verdict = "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]"
-            table.add_row(c.name, fmt(c.expected), fmt(c.measured), fmt(c.tolerance), verdict)
+            tol = fmt(c.tolerance) if c.relation == "≈" else ""
+            table.add_row(c.name, fmt(c.measured), c.relation, fmt(c.expected), tol, verdict)
         Console().print(table)
         Console().print(f"{'PASSED' if result['passed'] else 'FAILED'} in {result['seconds']:.2f} s")
     sys.exit(0 if result["passed"] else 1)
