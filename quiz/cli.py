@@ -15,10 +15,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .bank import TYPES, Bank
 from .cli_contrib import new
-from .problems import CODES, BankError
-from .store import StoreError
+from .errors import TYPES, QuizError
 
 
 def default_lang() -> str:
@@ -35,14 +33,9 @@ class QuizGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except BankError as exc:
-            for p in exc.problems[:10]:
-                click.echo(f"Error: {p}", err=True)
-            if len(exc.problems) > 10:
-                click.echo(f"... and {len(exc.problems) - 10} more; run `quiz check` for the full list", err=True)
-            ctx.exit(1)
-        except StoreError as exc:
-            click.echo(f"Error: {exc}", err=True)
+        except QuizError as exc:
+            for line in exc.lines():
+                click.echo(line if line.startswith("...") else f"Error: {line}", err=True)
             ctx.exit(1)
 
     def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
@@ -67,7 +60,7 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON to stdout instead of a table.")(fn)
 
 
-def load_bank(banks: tuple[Path, ...]) -> Bank:
+def load_bank(banks: tuple[Path, ...]):
     from .bank import default_dirs, load_cached
     from .paths import data_dir
 
@@ -236,6 +229,8 @@ def topics(as_json, lang, banks):
 def check(fmt, codes, ref, run_verifiers, banks):
     """Validate every question bank; exit 1 listing file:line problems if any."""
     if codes:
+        from .problems import CODES
+
         for code, meaning in CODES.items():
             click.echo(f"{code}  {meaning}")
         return

@@ -6,12 +6,15 @@ Kept apart from cli.py so it can be tested on its own; cli.py adds it with
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from .bank import TOPIC_RE, TYPES
+from .errors import TYPES
+
+TOPIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # as in bank.py, without loading the YAML machinery
 
 
 def _interactive() -> bool:

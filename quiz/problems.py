@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import BankError  # noqa: F401  (re-exported: raised with a list of Problems)
+
 CODES: dict[str, str] = {
     "Q001": "duplicate question id (ids must be unique across all banks)",
     "Q002": "YAML syntax error",
@@ -58,9 +60,3 @@ class Problem:
         return f"::{level} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
 
 
-class BankError(Exception):
-    """Raised when banks cannot be used; carries every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(str(self.problems[0]) if self.problems else "bank error")
