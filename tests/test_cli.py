@@ -143,12 +143,15 @@ def test_verify_json_shape():
     assert {"name", "expected", "measured", "tolerance", "passed"} <= set(r["checks"][0])
 
 
-def test_stats_after_cram_free_reviews(quiz_home):
+def test_stats_json_counts_reviews_per_topic(quiz_home):
     from quiz import scheduler
     from quiz.store import Store
 
     store = Store.open(quiz_home)
     store.record("basics.scale-mcq", 1, now=1.0, schedule=lambda s: scheduler.review(s, 1, scheduler.utcnow()),
                  correct=False)  # fmt: skip
-    data = json.loads(run("stats", "--json").output)
-    assert data["basics"]["reviews"] == 1 and data["basics"]["lapses"] == 1 and data["basics"]["accuracy"] == 0
+    data = json.loads(run("stats", "--json", "--days", "3").output)
+    [topic] = data["topics"]
+    assert topic["topic"] == "basics" and topic["reviews"] == 1 and topic["seen"] == 1 and topic["accuracy"] == 0
+    assert len(data["forecast"]) == 3
+    assert "Streak" in run("stats").output
