@@ -91,13 +91,16 @@ def queue_time(home: Path, runs: int) -> tuple[float, int]:
     return statistics.median(times), n
 
 
-def first_card(home: Path, runs: int) -> tuple[float, float]:
-    """Median seconds from spawning `quiz study` to the first card on screen, and peak RSS (MiB)."""
+def first_card(home: Path, runs: int, cold: bool = False) -> tuple[float, float]:
+    """Median seconds from spawning `quiz study` to the first card on screen, and peak RSS (MiB).
+    cold: delete the parsed-bank cache before each run (the very first start after an edit)."""
     import pexpect
 
     env = {**ENV, "QUIZ_HOME": str(home), "COLUMNS": "100"}
     times, peaks = [], []
     for _ in range(runs):
+        if cold:
+            (home / "bank-cache.pickle").unlink(missing_ok=True)
         start = time.perf_counter()
         child = pexpect.spawn(QUIZ, ["study"], env=env, timeout=30, dimensions=(50, 100))
         child.expect(["show answer", "Press a letter", "Your answer", "Gap 1"])
@@ -136,6 +139,8 @@ def main() -> None:
         print(f"{'build due queue (' + str(n) + ' cards: 1,000 due + new)':50} {q * 1000:7.1f} ms   {q / floor:.2f}x")
         t, peak = first_card(home, max(5, args.runs // 3))
         print(f"{'quiz study -> first card (process)':50} {t * 1000:7.1f} ms   {t / floor:.2f}x   peak {peak:.1f} MiB")
+        t, peak = first_card(home, max(5, args.runs // 3), cold=True)
+        print(f"{'  same, cold: banks parsed, no cache':50} {t * 1000:7.1f} ms   {t / floor:.2f}x   peak {peak:.1f} MiB")
 
     if not args.skip_verify:
         start = time.perf_counter()

@@ -52,7 +52,7 @@ def ask(p: cards.Presented) -> tuple[str | None, bool | None]:
     if qtype == "numeric":
         ui.console.print(ui.t("number", lang), style="dim")
         while True:
-            given = line(">")
+            given = line("Answer" if lang == "en" else "答案")
             from .grading import parse_number
 
             if parse_number(given, percent_unit=p.unit == "%") is not None:
