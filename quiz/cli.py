@@ -219,8 +219,8 @@ def topics(as_json, lang, banks):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
-              help="text: path:line:col: CODE message; github: Actions annotations.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+              help="text: path:line:col: CODE message; github: Actions annotations; json: an array.")  # fmt: skip
 @click.option("--codes", is_flag=True, help="List the problem codes and what they mean.")
 @click.option("--against", "ref", metavar="REF", default=None,
               help="Git ref whose question ids must survive (Q016).  [default: main, else origin/main]")  # fmt: skip
@@ -240,7 +240,11 @@ def check(fmt, codes, ref, run_verifiers, banks):
     dirs = default_dirs(list(banks))
     bank, problems = load(dirs, strict=False)
     problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
-    for p in sorted(problems):
+    if fmt == "json":
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(p) for p in sorted(problems)], ensure_ascii=False, indent=2))
+    for p in sorted(problems) if fmt != "json" else ():
         click.echo(p.github() if fmt == "github" else str(p))
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
@@ -315,13 +319,17 @@ def verify(names, list_only, seed, update, as_json):
 @cli.command()
 @click.argument("key", required=False)
 @click.argument("value", required=False)
-def config(key, value):
+@json_option
+def config(key, value, as_json):
     """Show settings, or set one: quiz config new_per_day 30."""
     from .session import SETTINGS, Limits
 
     store = open_store()
     if key is None:
         limits = Limits.from_store(store)
+        if as_json:
+            click.echo(json.dumps({name: getattr(limits, name) for name in SETTINGS}, indent=2))
+            return
         for name, (_, help_) in SETTINGS.items():
             click.echo(f"{name:16} {getattr(limits, name):<8} {help_}")
         return

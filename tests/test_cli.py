@@ -155,3 +155,16 @@ def test_stats_json_counts_reviews_per_topic(quiz_home):
     assert topic["topic"] == "basics" and topic["reviews"] == 1 and topic["seen"] == 1 and topic["accuracy"] == 0
     assert len(data["forecast"]) == 3
     assert "Streak" in run("stats").output
+
+
+def test_check_json_format(tmp_path, monkeypatch):
+    (tmp_path / "x.yaml").write_text("topic: x\ntitle: {en: X, zh: X}\nquestions: [1]\n")
+    monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli, ["check", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1 and data[0]["code"] == "Q005" and data[0]["line"] == 3
+
+
+def test_config_json(quiz_home):
+    run("config", "retention", "0.85")
+    assert json.loads(run("config", "--json").output) == {"new_per_day": 20, "reviews_per_day": 200, "retention": 0.85}
