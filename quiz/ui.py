@@ -40,6 +40,29 @@ T = {  # the few UI strings, in both languages
 }
 
 
+class Prose:
+    """Text that wraps like Chinese when it contains Chinese, like rich's Text otherwise."""
+
+    def __init__(self, text: str, style: str = "", prefix: str = "", prefix_style: str = "bold"):
+        self.text, self.style, self.prefix, self.prefix_style = text, style, prefix, prefix_style
+
+    def __rich_console__(self, console, options):
+        from .wrap import HAS_CJK, wrap
+
+        if not HAS_CJK.search(self.text):
+            yield Text.assemble((self.prefix, self.prefix_style), (self.text, self.style))
+            return
+        indent = len(self.prefix)
+        lines = []
+        for paragraph in self.text.split("\n"):
+            lines += wrap(paragraph, max(options.max_width - indent, 10), 0) if paragraph else [""]
+        text = Text()
+        for i, line in enumerate(lines):
+            text.append(self.prefix if i == 0 else " " * indent, self.prefix_style if i == 0 else "")
+            text.append(line + ("\n" if i < len(lines) - 1 else ""), self.style)
+        yield text
+
+
 def t(key: str, lang: str, **kw) -> str:
     return T[key][lang].format(**kw)
 
@@ -59,11 +82,11 @@ def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
 
 def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank) -> Panel:
     title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
-    body: list = [Text(p.prompt)]
+    body: list = [Prose(p.prompt)]
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
     for i, choice in enumerate(p.choices):
-        body.append(Text.assemble((f"  {chr(97 + i)}) ", "bold"), choice))
+        body.append(Prose(choice, prefix=f"  {chr(97 + i)}) "))
     return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=p.question.id,
                  subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
 
@@ -83,7 +106,7 @@ def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel
         else:
             body.append(Text(f"  {chr(97 + i)}) {choice}", style="dim"))
     if p.answer:
-        body.append(Text(p.answer))
+        body.append(Prose(p.answer))
     return Panel(Group(*body), border_style="green" if correct is not False else "red", padding=(1, 2))
 
 
@@ -99,7 +122,7 @@ def rating_bar(intervals: dict[int, str], lang: str, proposed: int) -> Text:
 def explanation_panel(q: Question, lang: str) -> Panel:
     body: list = []
     if q.explanation:
-        body.append(Text(q.explanation.get(lang)))
+        body.append(Prose(q.explanation.get(lang)))
     if q.sources:
         body.append(Text("Sources" if lang == "en" else "来源", style="bold"))
         body += [Text(f"  • {format_source(s)}") for s in q.sources]
@@ -184,11 +207,11 @@ def questions_table(questions: list[Question], lang: str) -> Table:
 
 
 def question_panel(q: Question, lang: str) -> Panel:
-    body: list = [Text(q.prompt.get(lang), style="bold")]
+    body: list = [Prose(q.prompt.get(lang), style="bold")]
     for c in q.choices:
-        body.append(Text(f"  {'✓' if c.correct else '·'} {c.text.get(lang)}", style="green" if c.correct else ""))
+        body.append(Prose(c.text.get(lang), style="green" if c.correct else "", prefix=f"  {'✓' if c.correct else '·'} "))
     if q.answer and q.answer.get(lang):
-        body.append(Text(q.answer.get(lang)))
+        body.append(Prose(q.answer.get(lang)))
     if q.numeric:
         n = q.numeric
         src = f"value {n.value:g}" if n.value is not None and not n.compute else f"compute {n.compute}()"
@@ -222,9 +245,9 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[
 
 
 def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
-    body: list = [Text(p.prompt)]
+    body: list = [Prose(p.prompt)]
     for i, choice in enumerate(p.choices):
-        body.append(Text.assemble((f"  {chr(97 + i)}) ", "bold"), choice))
+        body.append(Prose(choice, prefix=f"  {chr(97 + i)}) "))
     left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
     return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
                  subtitle=p.question.topic, subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
