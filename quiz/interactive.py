@@ -67,12 +67,12 @@ def ask(p: cards.Presented) -> tuple[str | None, bool | None]:
     return None, None
 
 
-def run_verifier(name: str) -> None:
+def run_verifier(name: str, highlight: str | None = None) -> None:
     from . import verify
 
     with ui.console.status(f"running verifier {name} (loading torch)…", spinner="dots"):
         result = verify.run(name)
-    ui.console.print(ui.verifier_panel(result))
+    ui.console.print(ui.verifier_panel(result, highlight))
 
 
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> None:
@@ -97,8 +97,11 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
                 if k == "e":
                     ui.console.print(ui.explanation_panel(item.question, lang))
                 elif k == "v":
-                    if item.question.verifier:
-                        run_verifier(item.question.verifier)
+                    q = item.question
+                    source = q.numeric.value_from if q.numeric and q.numeric.value_from else None
+                    name = q.verifier or (source.split(".")[0] if source else None)
+                    if name:  # the check this card's number comes from is highlighted
+                        run_verifier(name, source.split(".", 1)[1] if source and source.startswith(name + ".") else None)
                     else:
                         ui.console.print("This card has no verifier.", style="dim")
                 elif k == "u":

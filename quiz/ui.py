@@ -150,7 +150,7 @@ def _num(x) -> str:
     return f"{x:.6g}"
 
 
-def verify_table(results: list, show_verifier: bool = True) -> Table:
+def verify_table(results: list, show_verifier: bool = True, highlight: str | None = None) -> Table:
     """measured ≈/=/≤/≥ expected: the relation each check asserts, so a bound never reads as a mismatch."""
     table = Table(show_lines=False, title_justify="left")
     if show_verifier:
@@ -168,13 +168,15 @@ def verify_table(results: list, show_verifier: bool = True) -> Table:
                 *((lead if i == 0 else [""]) if show_verifier else []), c.name, _num(c.measured), relation,
                 _num(c.expected), _num(c.tolerance) if relation == "≈" else "",
                 "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
+                style="bold reverse" if c.name == highlight else None,
             )  # fmt: skip
         table.add_section()
     return table
 
 
-def verifier_panel(result) -> Panel:
-    return Panel(Group(Text(result.claim, style="italic"), verify_table([result], show_verifier=False)),
+def verifier_panel(result, highlight: str | None = None) -> Panel:
+    """A verifier's claim and checks; `highlight` marks the check a numeric card takes its answer from."""
+    return Panel(Group(Text(result.claim, style="italic"), verify_table([result], False, highlight)),
                  border_style="magenta",
                  title=f"verifier {result.name}", title_align="left")  # fmt: skip
 

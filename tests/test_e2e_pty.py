@@ -133,3 +133,21 @@ def test_mock_interview_scores_and_never_reschedules(quiz_home):
     rows = conn.execute("SELECT correct, cram FROM reviews").fetchall()
     assert len(rows) == 4 and all(cram == 1 for _, cram in rows)
     assert sum(c for c, _ in rows) == score
+
+
+def test_v_runs_the_cards_verifier_and_e_shows_sources(quiz_home):
+    child = spawn(quiz_home, "--seed", "1")
+    child.expect("show answer")
+    child.send("\r")
+    child.expect("1-4 rate")
+    child.send("e")
+    child.expect("Vaswani et al. 2017")
+    child.send("v")
+    child.expect("verifier attention_scaling", timeout=60)
+    child.expect("var_scaled_d64")
+    child.expect("PASS")
+    child.send("3")
+    child.expect("Press a letter")
+    child.send("q")
+    child.expect("Cards done: 1")
+    child.expect(pexpect.EOF)
