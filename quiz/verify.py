@@ -80,7 +80,13 @@ class Result:
 
 
 def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
-    module = load(name, directory)
+    try:
+        module = load(name, directory)
+    except UnknownVerifier:
+        raise
+    except Exception as exc:  # a verifier that does not even import is a failed proof, not a crash
+        return Result(name, claim(name, directory) if _parses(name, directory) else "", [], 0.0,
+                      f"cannot load: {type(exc).__name__}: {exc}")  # fmt: skip
     from _kit import claim_of, single_thread
 
     single_thread()
@@ -95,10 +101,12 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
 
 
 def load_expected(path: Path = EXPECTED_FILE) -> dict[str, float]:
-    """`verifier.check` -> expected value, as recorded by `quiz verify --update`."""
-    if not path.is_file():
+    """`verifier.check` -> expected value, as recorded by `quiz verify --update`.
+    A missing or damaged file reads as empty: every value_from is then reported (Q011) with the fix."""
+    try:
+        return {k: float(v["expected"]) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
-    return {k: v["expected"] for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def expected_table(results: list[Result]) -> dict[str, dict]:
@@ -107,6 +115,16 @@ def expected_table(results: list[Result]) -> dict[str, dict]:
         for r in sorted(results, key=lambda r: r.name)
         for c in r.checks
     }
+
+
+def _parses(name: str, directory: Path) -> bool:
+    import ast
+
+    try:
+        ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))
+        return True
+    except (SyntaxError, ValueError, OSError):
+        return False
 
 
 def claim(name: str, directory: Path = VERIFIERS_DIR) -> str:

@@ -168,3 +168,11 @@ def test_check_json_format(tmp_path, monkeypatch):
 def test_config_json(quiz_home):
     run("config", "retention", "0.85")
     assert json.loads(run("config", "--json").output) == {"new_per_day": 20, "reviews_per_day": 200, "retention": 0.85}
+
+
+def test_python_dash_m_quiz():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "quiz", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"quiz, version {__version__}"
