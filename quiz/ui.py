@@ -227,22 +227,21 @@ def question_panel(q: Question, lang: str) -> Panel:
 
 def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[str, ...]) -> Table:
     table = Table(title="coverage by topic", title_justify="left")
-    table.add_column("topic")
-    table.add_column("title")
+    table.add_column("topic", no_wrap=True)
     for ty in types:
-        table.add_column(ty, justify="right")
-    table.add_column("verified", justify="right")
-    table.add_column("total", justify="right", style="bold")
+        table.add_column(ty, justify="right", min_width=len(ty))
+    table.add_column("proven", justify="right", min_width=6)
+    table.add_column("total", justify="right", style="bold", min_width=5)
     totals = {ty: 0 for ty in types}
     verified_total = 0
-    for topic, title, counts, verified in rows:
+    for topic, _title, counts, verified in rows:
         total = sum(counts.values())
         for ty in types:
             totals[ty] += counts.get(ty, 0)
         verified_total += verified
-        table.add_row(topic, title, *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
+        table.add_row(topic, *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
     table.add_section()
-    table.add_row("all", "", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
+    table.add_row("all", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
     return table
 
 
