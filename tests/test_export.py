@@ -1,4 +1,5 @@
 import sqlite3
+import time
 import zipfile
 from pathlib import Path
 
@@ -45,3 +46,33 @@ def test_export_with_no_match_fails(monkeypatch):
     monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
     result = CliRunner().invoke(cli, ["export", "--tag", "nothing-has-this"])
     assert result.exit_code == 1 and "no questions match" in result.output
+
+
+def test_export_opens_in_anki_and_reimport_updates(tmp_path, monkeypatch):
+    """The official Anki backend imports the deck into a fresh collection; a second import of an
+    edited export updates the notes in place (stable GUIDs) instead of duplicating them."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
+    apkg = tmp_path / "deck.apkg"
+    assert CliRunner().invoke(cli, ["export", "-o", str(apkg)]).exit_code == 0
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions()))
+        assert col.note_count() == 4 and col.card_count() == 4
+        assert "quiz (en)::Basics" in [d.name for d in col.decks.all_names_and_ids()]
+
+        edited = tmp_path / "bank"
+        edited.mkdir()
+        text = (FIXTURE / "basics.yaml").read_text().replace("To keep their variance", "To hold their variance")
+        (edited / "basics.yaml").write_text(text)
+        monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(edited))
+        time.sleep(1.0)  # notes carry a whole-second mtime; Anki updates a note when the import is newer
+        assert CliRunner().invoke(cli, ["export", "-o", str(apkg)]).exit_code == 0
+        log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg),
+                                                               options=ImportAnkiPackageOptions())).log  # fmt: skip
+        assert len(log.updated) == 4 and not log.new and col.note_count() == 4
+        backs = [col.get_note(n)["Back"] for n in col.find_notes("")]
+        assert any("To hold their variance" in b for b in backs)
+    finally:
+        col.close()
