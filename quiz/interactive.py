@@ -87,6 +87,8 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
             given, correct = ask(p)
             duration_ms = int((time.monotonic() - started) * 1000)
             ui.console.print(ui.answer_panel(p, correct, given))
+            if correct is False and item.question.explanation:  # a wrong answer is when the why helps most
+                ui.console.print(ui.explanation_panel(item.question, lang))
             proposed = 3 if correct is None else (3 if correct else 1)
             ui.console.print(ui.rating_bar(session.preview(item), lang, proposed))
             ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")

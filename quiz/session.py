@@ -58,6 +58,7 @@ class Summary:
     graded: int
     seconds: float
     next_due: float | None
+    missed: list = field(default_factory=list)  # ids of auto-graded cards answered wrongly, in order
 
     @property
     def accuracy(self) -> float | None:
@@ -189,8 +190,9 @@ class Session:
         return item
 
     def summary(self) -> Summary:
+        missed = list(dict.fromkeys(item.question.id for _, item, correct in self.history if correct is False))
         return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started,
-                       self.store.next_due(self.clock().timestamp()))  # fmt: skip
+                       self.store.next_due(self.clock().timestamp()), missed)  # fmt: skip
 
 
 def exam_queue(bank: Bank, count: int, rng: random.Random, *, topics: tuple[str, ...] = (),

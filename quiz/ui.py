@@ -187,6 +187,8 @@ def summary_panel(s: Summary, lang: str) -> Panel:
     if s.accuracy is not None:
         lines.append(f"{'正确率' if zh else 'Accuracy'}: {s.accuracy:.0%} ({s.correct}/{s.graded} auto-graded)")
     lines.append(f"{'用时' if zh else 'Time'}: {int(s.seconds // 60)}m {int(s.seconds % 60)}s")
+    if s.missed:
+        lines.append(f"{'答错' if zh else 'Missed'}: {', '.join(s.missed)}")
     if s.next_due:
         when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
         wait = s.next_due - time.time()

@@ -112,3 +112,16 @@ def test_edited_question_is_flagged_not_reset(store, tmp_path):
     items = build_queue(bank, store, datetime.now(timezone.utc).timestamp())
     item = next(i for i in items if i.question.id == qid)
     assert item.changed and not item.is_new
+
+
+def test_summary_lists_missed_cards_once(store):
+    bank = Bank((q("a.1", "a"), q("b.1", "b"), q("c.1", "c")))
+    session = Session.start(bank, store, cram=True, rng=random.Random(0))
+    first = session.current().question.id
+    session.answer(1, given="x", correct=False)
+    second = session.current().question.id
+    session.answer(3, given="y", correct=True)
+    session.answer(1)  # self-rated Again: not an auto-graded miss
+    s = session.summary()
+    assert s.missed == [first] and second not in s.missed
+    assert (s.done, s.graded, s.correct, s.accuracy) == (3, 2, 1, 0.5)
