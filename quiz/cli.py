@@ -151,15 +151,25 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this type (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("-s", "--search", help="Only questions whose id, prompt or answer contains this text (either language).")
 @json_option
 @lang_option
 @bank_option
-def list_(topics, types, tags, as_json, lang, banks):
+def list_(topics, types, tags, search, as_json, lang, banks):
     """List questions (id, type, difficulty, verifier, prompt)."""
+    from .grading import normalise
     from .session import matches
 
     bank = load_bank(banks)
     chosen = [q for q in bank.questions if matches(q, topics, tags) and (not types or q.type in types)]
+    if search:
+        needle = normalise(search)
+
+        def haystack(q) -> str:
+            answer = (q.answer.en, q.answer.zh) if q.answer else ()
+            return normalise(" ".join([q.id, q.prompt.en, q.prompt.zh, *answer]))
+
+        chosen = [q for q in chosen if needle in haystack(q)]
     if as_json:
         from .bank import dump_json
 

@@ -176,3 +176,12 @@ def test_python_dash_m_quiz():
 
     out = subprocess.run([sys.executable, "-m", "quiz", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"quiz, version {__version__}"
+
+
+def test_list_search_matches_either_language_ignoring_case_and_width():
+    def ids(text):
+        return [d["id"] for d in json.loads(run("list", "--json", "--search", text).output)]
+
+    assert ids("SQRT(D_K)") == ["basics.scale-why", "basics.scale-mcq"]
+    assert ids("方差") == ["basics.scale-why", "basics.scale-mcq", "basics.var-d64"]
+    assert ids("no such words") == []
