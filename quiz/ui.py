@@ -221,7 +221,17 @@ def question_panel(q: Question, lang: str) -> Panel:
         src = f"value {n.value:g}" if n.value is not None and not n.compute else f"compute {n.compute}()"
         if n.value_from:
             src = f"value_from {n.value_from} = {n.value:g}"
-        body.append(Text(f"{src}, tolerance {n.tolerance:g}{' ' + n.unit if n.unit else ''}", style="dim"))
+        unit = f", unit: {n.unit}" if n.unit else ""
+        body.append(Text(f"{src}, graded within ±{n.tolerance * 100:g}%{unit}", style="dim"))
+    if q.parametric:  # show one concrete draw, so a reader sees the numbers and the computed answer
+        import random
+
+        from .cards import present
+
+        p = present(q, lang, random.Random(q.id))
+        draw = ", ".join(f"{k} = {v}" for k, v in p.params)
+        body.append(Panel(Group(Prose(p.prompt), Prose(p.answer, style="green")), border_style="dim",
+                          title=f"example draw: {draw}", title_align="left"))  # fmt: skip
     body.append(explanation_panel(q, lang))
     meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
     return Panel(Group(*body), title=q.id, title_align="left", subtitle=meta, subtitle_align="left")
