@@ -169,7 +169,7 @@ WRONG = {
     "rms_norm_subtracting_mean": ("rmsnorm", lambda m: {"rms_norm": rms_norm_subtracting_mean}),
     "pre_post_swapped": (
         "pre_post_ln_gradients",
-        lambda m: {"pre_ln_block": m.post_ln_block, "post_ln_block": m.pre_ln_block},
+        lambda m: {"pre_ln": m.post_ln, "post_ln": m.pre_ln},
     ),
     "deepnorm_alpha_on_branch": ("deepnorm", lambda m: {"deep_norm": deepnorm_alpha_on_branch}),
     "deepnorm_no_beta": ("deepnorm", lambda m: {"beta_fn": lambda n: 1.0}),

@@ -58,3 +58,15 @@ def test_yoco_verifier_catches_a_ratio_of_one_over_half_the_layers(monkeypatch):
     assert "cache_growth_per_token_vs_standard" in failed(mod.run(seed=0))
     monkeypatch.undo()
     assert failed(mod.run(seed=0)) == set()
+
+
+def test_quantization_verifier_catches_the_wrong_int8_range():
+    """Scaling by max|x|/100 keeps every error bound relative to s, so only the range checks catch it."""
+    mod = verify.load("quantization_error")
+
+    def absmax_100(x):
+        scale = x.abs().max() / 100
+        return torch.round(x / scale).clamp(-127, 127).to(torch.int8), scale
+
+    assert {"scale_is_absmax_over_127", "largest_code_is_127"} <= failed(mod.run(seed=0, quantize=absmax_100))
+    assert failed(mod.run(seed=0)) == set()

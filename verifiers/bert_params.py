@@ -1,6 +1,6 @@
 """BERT-base has about 110M parameters (109,482,240 exactly: V = 30522, d = 768, 12 layers, d_ff = 3072, 512
-positions), and BERT-large about 340M (335,141,888); a PyTorch encoder built to the same shapes has exactly
-as many.
+positions), and BERT-large about 340M (335,141,888 by the same count); a PyTorch encoder built to BERT-base's shapes
+has exactly as many.
 
 Count: token, position and segment embeddings (V + 512 + 2)·d plus their LayerNorm (2d); per layer the
 attention 4d² + 4d, the FFN 2·d·d_ff + d_ff + d and two LayerNorms 4d; then the pooler d² + d. The MLM

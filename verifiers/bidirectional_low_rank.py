@@ -1,7 +1,6 @@
 """In bidirectional attention the logits QKᵀ/sqrt(d_k) have rank at most d_k, but their softmax is full rank
 T at float64 precision: the elementwise exp creates new directions. What holds is weaker: its spectrum
-decays faster than a softmax of unstructured logits, and it nears rank d_k + 1 only when the logits are
-tiny.
+decays faster than a softmax of unstructured logits, and it nears rank d_k + 1 when the logits are tiny.
 
 exp(S) = Σ_n S^∘n / n! (elementwise powers). If S has rank d_k, the Hadamard power S^∘n has rank at most
 C(d_k + n - 1, n), so already the terms up to n = 3 can span all T = 64 dimensions when d_k = 8. For very

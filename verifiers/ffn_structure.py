@@ -43,7 +43,8 @@ def run(seed: int = 0, ffn=ffn) -> list:
     x2[:, 0] = torch.randn(B, d, generator=g, dtype=torch.float64)
     leak = (ffn(x2, w1, b1, w2, b2)[:, 1:] - y[:, 1:]).abs().max()
 
-    # 4. It is not affine: for an affine map f(a) + f(b) - f(0) - f(a + b) = 0 exactly.
+    # 4. It is not affine: for an affine map f(a) + f(b) - f(0) - f(a + b) = 0 exactly (ReLU: 0.43-0.57 over
+    #    seeds 0-19, so the 0.05 bound only needs the gap to be clearly nonzero).
     a, b = x[0], x[1]  # (T, d) each
     zero = torch.zeros_like(a)
 

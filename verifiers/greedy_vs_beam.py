@@ -1,6 +1,6 @@
 """Greedy decoding can miss the most probable sequence: in a constructed two-step example greedy finds
-probability 0.20 while beam search with width 2 finds 0.36. Beam search is still an approximation: only a
-beam as wide as the number of prefixes is guaranteed to find the best sequence.
+probability 0.20 while beam search with width 2 finds 0.36. Beam search is still an approximation: on random
+models width 2 sometimes misses the best sequence, while a beam as wide as the number of prefixes always finds it.
 
 The example (after "The"): nice 0.5, dog 0.4, car 0.1; after "nice": woman 0.4, house 0.3, guy 0.3;
 after "dog": has 0.9, ...; after "car": drives 0.5, .... Greedy takes "nice" (0.5) and then the best it can

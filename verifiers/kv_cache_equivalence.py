@@ -1,5 +1,5 @@
 """Decoding one token at a time with a KV cache gives the same logits as recomputing the whole sequence at
-every step (float64, to ~1e-12), whether the prompt is fed all at once (prefill) or token by token. It works
+every step (float64, within 1e-10), whether the prompt is fed all at once (prefill) or token by token. It works
 because of the causal mask: an earlier token's keys and values never change when later tokens arrive.
 
 At step t the new token needs keys and values of tokens 0..t at every layer. Those of tokens < t were

@@ -49,8 +49,8 @@ def run(seed: int = 0, scaled_lr=linear_scaled_lr) -> list:
     g = torch.Generator().manual_seed(seed)
     w0 = [(torch.randn(10, 32, generator=g, dtype=torch.float64) / 10**0.5).requires_grad_(),
           (torch.randn(32, 1, generator=g, dtype=torch.float64) / 32**0.5).requires_grad_()]
-    xs = [torch.randn(N, 10, generator=g, dtype=torch.float64) for _ in range(K)]
-    ys = [torch.sin(x.sum(-1, keepdim=True)) for x in xs]  # a target the MLP has not learned yet
+    xs = [torch.randn(N, 10, generator=g, dtype=torch.float64) for _ in range(K)]  # K batches of (N, 10)
+    ys = [torch.sin(x.sum(-1, keepdim=True)) for x in xs]  # (N, 1) each: a target the MLP has not learned yet
     theta0 = flat(w0)
 
     lr = 1e-3

@@ -11,7 +11,7 @@ moe_active_params), where `expert` counts one expert index across all 32 layers.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _kit import check, check_at_most, main  # verifiers/ is on sys.path when run as a script or by the quiz
+from _kit import check, main  # verifiers/ is on sys.path when run as a script or by the quiz
 
 from quiz.params import moe_active_params, moe_total_params
 
@@ -131,11 +131,11 @@ def run(seed: int = 0, total=moe_total_params, active=moe_active_params) -> list
     tiny_active = active(shared=tiny_shared, expert=tiny_expert, n_experts=4, top_k=2)
 
     return [
-        # Mistral AI, "Mixtral of experts" (2023): 46.7B total, 12.9B used per token.
+        # Mistral AI, "Mixtral of experts" (2023): 46.7B total, 12.9B used per token. Both are rounded to 3
+        # digits: half a unit in the last place is 0.1% of 46.7B and 0.4% of 12.9B.
         check("mixtral_total_published", expected=46.7e9, measured=n_total, rel_tol=0.001),
         check("mixtral_active_published", expected=12.9e9, measured=n_active, rel_tol=0.005),
         check("mixtral_total_equals_model", expected=numel(big), measured=n_total, abs_tol=0),
-        check_at_most("total_below_8_x_7b", 8 * 7.24e9, n_total, note="only the FFNs are replicated"),
         # Mistral-7B (7,241,732,096) is the same network with one dense FFN; shared here also holds the
         # router (32·4096·8 = 1M weights), hence the tolerance.
         check("one_expert_is_mistral_7b", expected=7.24e9, measured=shared + expert, rel_tol=0.002),

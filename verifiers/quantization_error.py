@@ -47,6 +47,9 @@ def run(seed: int = 0, quantize=absmax_int8) -> list:
     rms_ratio = err_o.pow(2).mean().sqrt() / err[1:].pow(2).mean().sqrt()
 
     return [
+        # the scale by hand: the largest magnitude maps to code 127, the end of the symmetric int8 range
+        check("scale_is_absmax_over_127", x.abs().max().item() / 127, float(s), rel_tol=1e-12),
+        check("largest_code_is_127", 127, q.abs().max(), abs_tol=0),
         # max |error| / (s/2): at most 1 (plus float64 rounding, ~1e-16)
         check_at_most("max_error_over_half_scale", 1 + 1e-9, err.abs().max() / half),
         # with 100k values some land next to a rounding midpoint, so the bound is nearly reached

@@ -1,6 +1,6 @@
-"""The rule of thumb for English text with GPT-style BPE vocabularies is 1 token ≈ 0.75 words, i.e. about
-4/3 tokens per word: 1000 words ≈ 1333 tokens and a 4096-token context holds about 3072 words. A byte-level
-BPE starts from UTF-8 bytes, so a Chinese character it has not merged costs 3 byte tokens.
+"""By the rule of thumb for English text with GPT-style BPE vocabularies, 1 token ≈ 0.75 words (about 4/3
+tokens per word), 1000 words ≈ 1333 tokens and a 4096-token context holds about 3072 words. A byte-level BPE
+starts from UTF-8 bytes, so a Chinese character it has not merged costs 3 byte tokens.
 
 The ratio depends on the tokenizer and the language; the numbers here are the arithmetic of the rule of
 thumb, not a measurement of any particular tokenizer. The UTF-8 byte counts are measured.

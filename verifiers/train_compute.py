@@ -85,6 +85,7 @@ def run(seed: int = 0, flops=train_flops) -> list:
               rel_tol=1e-12),
         # the attention term is 4LTd / 2N = 1.9% of 2N here
         check("forward_over_2n", expected=1.0, measured=fwd / (2 * N * tokens), rel_tol=0.05),
+        # every forward matmul has two of the same size backward: exactly 2 here (1% slack for other ops)
         check("backward_over_forward", expected=2.0, measured=bwd / fwd, rel_tol=0.01),
         check("train_flops_formula", expected=fwd + bwd, measured=flops(n_params=N, n_tokens=tokens),
               rel_tol=0.05),

@@ -68,7 +68,8 @@ def run(seed: int = 0, adam_step=adam_step) -> list:
     return [
         check("first_step_tiny_grad", lr, tiny.mean(), rel_tol=1e-4, note="gradients ~1e-3"),
         check("first_step_huge_grad", lr, huge.mean(), rel_tol=1e-4, note="gradients ~1e3"),
-        check("matches_torch_adam", 0.0, (p - p_ref).abs().max(), abs_tol=1e-15),
+        # float64, same update in a different order of operations (measured <= 4.4e-16); a wrong step is off by ~lr
+        check("matches_torch_adam", 0.0, (p - p_ref).abs().max(), abs_tol=1e-12),
         check("noise_step1_rms", 1.0, rms[0], rel_tol=1e-4, note="in units of lr"),
         # statistical: rms over 4000 coordinates, SE ~1%; v_hat's own noise adds ~0.3%
         check("noise_steady_rms", steady, rms[-1], rel_tol=0.05, note="step 300, in units of lr"),
