@@ -41,7 +41,8 @@ T = {  # the few UI strings, in both languages
 
 
 class Prose:
-    """Text that wraps like Chinese when it contains Chinese, like rich's Text otherwise."""
+    """Text that wraps like Chinese when it contains Chinese, like rich's Text otherwise; a prefix
+    (a choice letter, a bullet) gets a hanging indent so wrapped lines stay aligned under the text."""
 
     def __init__(self, text: str, style: str = "", prefix: str = "", prefix_style: str = "bold"):
         self.text, self.style, self.prefix, self.prefix_style = text, style, prefix, prefix_style
@@ -49,8 +50,8 @@ class Prose:
     def __rich_console__(self, console, options):
         from .wrap import HAS_CJK, wrap
 
-        if not HAS_CJK.search(self.text):
-            yield Text.assemble((self.prefix, self.prefix_style), (self.text, self.style))
+        if not HAS_CJK.search(self.text) and not self.prefix:  # plain English: rich wraps it well
+            yield Text(self.text, style=self.style)
             return
         indent = len(self.prefix)
         lines = []
