@@ -104,6 +104,11 @@ class Question:
         """Cloze gaps in the prompt: each a list of accepted alternatives."""
         return [[alt.strip() for alt in m.split("|")] for m in GAP_RE.findall(self.prompt.get(lang))]
 
+    def cloze_answer(self) -> Text:
+        """A cloze card's answer: the prompt with each gap filled by its first accepted form."""
+        fill = lambda s: GAP_RE.sub(lambda m: m[1].split("|")[0].strip(), s)  # noqa: E731
+        return Text(fill(self.prompt.en), fill(self.prompt.zh))
+
     @cached_property  # frozen dataclasses still allow this: it writes the instance __dict__ directly
     def content_hash(self) -> str:
         """Changes when the prompt or answer changes, so edited cards can be flagged."""
@@ -125,7 +130,7 @@ class Question:
             "verifier": self.verifier,
             "sources": [dict(s) for s in self.sources],
             "prompt": self.prompt.to_dict(),
-            "answer": self.answer.to_dict() if self.answer else None,
+            "answer": (self.answer or self.cloze_answer()).to_dict() if (self.answer or self.gaps("en")) else None,
             "explanation": self.explanation.to_dict() if self.explanation else None,
             "file": self.path,
             "line": self.line,

@@ -57,7 +57,7 @@ def present(q: Question, lang: str, rng: random.Random) -> Presented:
         blanked = prompt
         for n in range(len(gaps)):
             blanked = GAP_RE.sub(f"[{n + 1}] ____", blanked, count=1)
-        filled = GAP_RE.sub(lambda m: m[1].split("|")[0].strip(), prompt)
+        filled = q.cloze_answer().get(lang)
         return Presented(q, lang, blanked, f"{filled}\n\n{answer}".strip(), gaps=gaps)
     return Presented(q, lang, prompt, answer)
 
