@@ -112,8 +112,10 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     store = open_store()
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
-        limits = Limits(new_per_day if new_per_day is not None else limits.new_per_day,
-                        max_reviews if max_reviews is not None else limits.reviews_per_day, limits.retention)  # fmt: skip
+        from dataclasses import replace
+
+        limits = replace(limits, new_per_day=limits.new_per_day if new_per_day is None else new_per_day,
+                         reviews_per_day=limits.reviews_per_day if max_reviews is None else max_reviews)  # fmt: skip
     session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
                             rng=random.Random(seed))  # fmt: skip
     run_study(session, bank, lang, random.Random(seed))
@@ -338,10 +340,13 @@ def config(key, value, as_json):
     if key is None:
         limits = Limits.from_store(store)
         if as_json:
-            click.echo(json.dumps({name: getattr(limits, name) for name in SETTINGS}, indent=2))
+            data = {name: getattr(limits, name) for name in SETTINGS}
+            click.echo(json.dumps({**data, "fsrs_parameters": limits.parameters}, indent=2))
             return
         for name, (_, help_) in SETTINGS.items():
             click.echo(f"{name:16} {getattr(limits, name):<8} {help_}")
+        fitted = "fitted" if limits.parameters else "default"
+        click.echo(f"{'fsrs_parameters':16} {fitted:<8} FSRS weights (`quiz optimize` fits them to your reviews)")
         return
     if key not in SETTINGS:
         raise click.BadParameter(f"unknown setting {key!r}; choose from {', '.join(SETTINGS)}", param_hint="KEY")
@@ -357,6 +362,33 @@ def config(key, value, as_json):
         raise click.BadParameter(f"{value!r} is not valid for {key}: {help_}", param_hint="VALUE")
     store.set_setting(key, value)
     click.echo(f"{key} = {value}")
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Go back to the default FSRS parameters.")
+@click.option("--dry-run", is_flag=True, help="Fit and show the parameters without saving them.")
+def optimize(reset, dry_run):
+    """Fit the FSRS scheduler to your own review history (needs 512+ reviews of mature cards)."""
+    store = open_store()
+    if reset:
+        store.set_setting("fsrs_parameters", "")
+        click.echo("Using the default FSRS parameters.")
+        return
+    from . import ui
+    from .optimize import MIN_MATURE_REVIEWS, fit
+
+    with ui.err_console.status("fitting FSRS parameters to your reviews (loading torch)…", spinner="dots"):
+        result = fit(store)
+    if result.parameters is None:
+        click.echo(f"{result.mature} reviews of mature cards so far (of {result.reviews} scheduled reviews); the "
+                   f"optimizer needs at least {MIN_MATURE_REVIEWS}. Keeping the current parameters.")  # fmt: skip
+        return
+    ui.console.print(ui.parameters_table(result.defaults, result.parameters))
+    if dry_run:
+        click.echo("Dry run: nothing saved.")
+        return
+    store.set_setting("fsrs_parameters", json.dumps(list(result.parameters)))
+    click.echo(f"Saved parameters fitted on {result.mature} reviews; `quiz optimize --reset` undoes this.")
 
 
 @cli.command()

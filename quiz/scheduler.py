@@ -13,11 +13,16 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_RETENTION = 0.9
 
 
+Parameters = tuple[float, ...] | None  # FSRS weights; None means the library's defaults
+
+
 @lru_cache(maxsize=8)
-def _scheduler(retention: float, fuzz: bool):
+def _scheduler(retention: float, fuzz: bool, parameters: Parameters = None):
     import fsrs  # lazy: only answering a card needs it
 
-    return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
+    if parameters is None:
+        return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=fuzz)
+    return fsrs.Scheduler(parameters=parameters, desired_retention=retention, enable_fuzzing=fuzz)
 
 
 def _to_card(state: dict | None, now: datetime):
@@ -49,23 +54,25 @@ def _from_card(card) -> dict:
 
 
 def review(state: dict | None, rating: int, now: datetime, retention: float = DEFAULT_RETENTION,
-           fuzz: bool = True) -> dict:  # fmt: skip
+           fuzz: bool = True, parameters: Parameters = None) -> dict:  # fmt: skip
     """The state after answering with `rating` (1 Again .. 4 Easy) at `now` (aware, UTC)."""
     import fsrs
 
-    card, _log = _scheduler(retention, fuzz).review_card(_to_card(state, now), fsrs.Rating(rating), now)
+    card, _log = _scheduler(retention, fuzz, parameters).review_card(_to_card(state, now), fsrs.Rating(rating), now)
     return _from_card(card)
 
 
-def preview(state: dict | None, now: datetime, retention: float = DEFAULT_RETENTION) -> dict[int, timedelta]:
+def preview(state: dict | None, now: datetime, retention: float = DEFAULT_RETENTION,
+            parameters: Parameters = None) -> dict[int, timedelta]:  # fmt: skip
     """The interval each of the four ratings would give, as Anki shows on its buttons (unfuzzed)."""
-    return {r: datetime.fromtimestamp(review(state, r, now, retention, fuzz=False)["due"], timezone.utc) - now
+    return {r: datetime.fromtimestamp(review(state, r, now, retention, False, parameters)["due"], timezone.utc) - now
             for r in RATINGS}  # fmt: skip
 
 
-def retrievability(state: dict, now: datetime, retention: float = DEFAULT_RETENTION) -> float:
+def retrievability(state: dict, now: datetime, retention: float = DEFAULT_RETENTION,
+                   parameters: Parameters = None) -> float:  # fmt: skip
     """Probability of recall now (FSRS forgetting curve)."""
-    return _scheduler(retention, False).get_card_retrievability(_to_card(state, now), now)
+    return _scheduler(retention, False, parameters).get_card_retrievability(_to_card(state, now), now)
 
 
 def format_interval(delta: timedelta) -> str:

@@ -26,14 +26,19 @@ class Limits:
     new_per_day: int = 20
     reviews_per_day: int = 200
     retention: float = scheduler.DEFAULT_RETENTION
+    parameters: tuple[float, ...] | None = None  # FSRS weights fitted by `quiz optimize`; None = defaults
 
     @classmethod
     def from_store(cls, store: Store) -> Limits:
+        import json
+
         d = cls()
+        fitted = store.setting("fsrs_parameters")
         return cls(
             new_per_day=int(store.setting("new_per_day", str(d.new_per_day))),
             reviews_per_day=int(store.setting("reviews_per_day", str(d.reviews_per_day))),
             retention=float(store.setting("retention", str(d.retention))),
+            parameters=tuple(json.loads(fitted)) if fitted else None,
         )
 
 
@@ -148,14 +153,16 @@ class Session:
             return {r: "-" for r in scheduler.RATINGS}
         now = self.clock()
         state = self.store.card(item.question.id)
-        return {r: scheduler.format_interval(d) for r, d in scheduler.preview(state, now, self.limits.retention).items()}
+        return {r: scheduler.format_interval(d) for r, d in scheduler.preview(state, now, self.limits.retention,
+                                                                                 self.limits.parameters).items()}
 
     def answer(self, rating: int, *, given: str | None = None, correct: bool | None = None,
                duration_ms: int | None = None) -> int:  # fmt: skip
         """Record the answer to the current card (one transaction) and move on."""
         item = self.queue.popleft()
         now = self.clock()
-        schedule = None if self.cram else (lambda state: scheduler.review(state, rating, now, self.limits.retention))
+        schedule = None if self.cram else (
+            lambda state: scheduler.review(state, rating, now, self.limits.retention, True, self.limits.parameters))
         review_id = self.store.record(
             item.question.id, rating, now=now.timestamp(), schedule=schedule, answer=given, correct=correct,
             duration_ms=duration_ms, content_hash=item.question.content_hash,

@@ -226,6 +226,12 @@ class Store:
                            "WHERE reviewed_at >= ?", (since,))  # fmt: skip
         return {r[0] for r in rows}
 
+    def scheduled_reviews(self) -> list[sqlite3.Row]:
+        """Every review that moved a schedule (not cram, not undone), oldest first: the optimizer's input."""
+        return self._query(
+            "SELECT question_id, rating, reviewed_at, duration_ms FROM reviews WHERE cram = 0 "
+            "AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at, id")  # fmt: skip
+
     def due_times(self) -> list[float]:
         return [r[0] for r in self._query("SELECT due FROM cards")]
 

@@ -282,6 +282,15 @@ def exam_report_panel(report, seconds: float, lang: str) -> Panel:
                  border_style="magenta")  # fmt: skip
 
 
+def parameters_table(old: tuple[float, ...], new: tuple[float, ...]) -> Table:
+    table = Table(title="FSRS parameters", title_justify="left")
+    for col in ("w", "default", "fitted", "change"):
+        table.add_column(col, justify="right")
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        table.add_row(str(i), f"{a:.4f}", f"{b:.4f}", f"{b - a:+.4f}" if abs(b - a) > 5e-5 else "")
+    return table
+
+
 def stats_view(s) -> Group:
     table = Table(title=f"progress · {s.total_reviews} reviews", title_justify="left")
     for col in ("topic", "questions", "seen", "due now", "reviews", "lapses", "accuracy"):

@@ -167,7 +167,8 @@ def test_check_json_format(tmp_path, monkeypatch):
 
 def test_config_json(quiz_home):
     run("config", "retention", "0.85")
-    assert json.loads(run("config", "--json").output) == {"new_per_day": 20, "reviews_per_day": 200, "retention": 0.85}
+    assert json.loads(run("config", "--json").output) == {"new_per_day": 20, "reviews_per_day": 200, "retention": 0.85,
+                                                          "fsrs_parameters": None}
 
 
 def test_python_dash_m_quiz():

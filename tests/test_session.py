@@ -125,3 +125,17 @@ def test_summary_lists_missed_cards_once(store):
     s = session.summary()
     assert s.missed == [first] and second not in s.missed
     assert (s.done, s.graded, s.correct, s.accuracy) == (3, 2, 1, 0.5)
+
+
+def test_session_schedules_with_fitted_parameters(store):
+    import json
+
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    fitted = list(DEFAULT_PARAMETERS)
+    fitted[3] = 20.0  # w3: initial stability of a card first answered Easy (default ~8.3 days)
+    store.set_setting("fsrs_parameters", json.dumps(fitted))
+    session = Session.start(Bank((q("a.1", "a"),)), store)
+    assert session.limits.parameters == tuple(fitted)
+    session.answer(4)
+    assert store.card("a.1")["stability"] == pytest.approx(20.0)
