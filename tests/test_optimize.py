@@ -57,3 +57,13 @@ def test_fitted_parameters_are_saved_and_change_the_schedule(quiz_home):
 
     assert CliRunner().invoke(cli, ["optimize", "--reset"]).exit_code == 0
     assert Limits.from_store(store).parameters is None
+
+
+def test_missing_optimizer_extra_is_one_actionable_line(quiz_home, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fsrs.optimizer", None)  # as if pandas/torch were not installed
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the FSRS optimizer is not installed")
+    assert "'.[optimizer]'" in result.output and "Traceback" not in result.output
