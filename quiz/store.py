@@ -154,6 +154,14 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def _column(self, sql: str, args: tuple = ()) -> list:
+        """The first column of every row, read straight off the cursor: on 10,000 rows about half
+        the cost of fetchall() followed by a second pass."""
+        try:
+            return [r[0] for r in self.conn.execute(sql, args)]
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+
     def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         try:
             return self.conn.execute(sql, args).fetchall()
@@ -173,10 +181,7 @@ class Store:
         return [DueCard(*r) for r in rows]
 
     def known_ids(self) -> set[str]:
-        try:  # iterate the cursor: half the cost of fetchall() + set() on 10,000 ids
-            return {r[0] for r in self.conn.execute("SELECT question_id FROM cards")}
-        except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+        return set(self._column("SELECT question_id FROM cards"))
 
     def card(self, question_id: str) -> dict | None:
         rows = self._query(f"SELECT {', '.join(STATE_COLUMNS)}, content_hash FROM cards WHERE question_id = ?",
@@ -222,9 +227,8 @@ class Store:
 
     def review_days(self, since: float) -> set[str]:
         """Local dates (YYYY-MM-DD) with at least one review."""
-        rows = self._query("SELECT DISTINCT date(reviewed_at, 'unixepoch', 'localtime') FROM reviews "
-                           "WHERE reviewed_at >= ?", (since,))  # fmt: skip
-        return {r[0] for r in rows}
+        return set(self._column("SELECT DISTINCT date(reviewed_at, 'unixepoch', 'localtime') FROM reviews "
+                                "WHERE reviewed_at >= ?", (since,)))  # fmt: skip
 
     def scheduled_reviews(self) -> list[sqlite3.Row]:
         """Every review that moved a schedule (not cram, not undone), oldest first: the optimizer's input."""
@@ -233,7 +237,7 @@ class Store:
             "AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at, id")  # fmt: skip
 
     def due_times(self) -> list[float]:
-        return [r[0] for r in self._query("SELECT due FROM cards")]
+        return self._column("SELECT due FROM cards")
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
