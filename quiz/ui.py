@@ -141,18 +141,11 @@ def format_source(s: dict) -> str:
     return f"{s.get('title', '')} <{s['url']}>".strip()
 
 
-def _num(x) -> str:
-    import math
-
-    if x is None or not math.isfinite(x):
-        return str(x)
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:.6g}"
-
-
 def verify_table(results: list, show_verifier: bool = True, highlight: str | None = None) -> Table:
     """measured ≈/=/≤/≥ expected: the relation each check asserts, so a bound never reads as a mismatch."""
+    from .verify import kit
+
+    fmt = kit().fmt  # the same number format as `python verifiers/<name>.py`
     table = Table(show_lines=False, title_justify="left")
     if show_verifier:
         table.add_column("verifier", overflow="fold")
@@ -166,8 +159,8 @@ def verify_table(results: list, show_verifier: bool = True, highlight: str | Non
         for i, c in enumerate(r.checks):
             relation = getattr(c, "relation", "≈")
             table.add_row(
-                *((lead if i == 0 else [""]) if show_verifier else []), c.name, _num(c.measured), relation,
-                _num(c.expected), _num(c.tolerance) if relation == "≈" else "",
+                *((lead if i == 0 else [""]) if show_verifier else []), c.name, fmt(c.measured), relation,
+                fmt(c.expected), fmt(c.tolerance) if relation == "≈" else "",
                 "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
                 style="bold reverse" if c.name == highlight else None,
             )  # fmt: skip

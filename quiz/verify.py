@@ -38,14 +38,23 @@ def exists(name: str, directory: Path = VERIFIERS_DIR) -> bool:
     return bool(NAME.match(name)) and (directory / f"{name}.py").is_file()
 
 
+def kit(directory: Path = VERIFIERS_DIR) -> ModuleType:
+    """The verifiers' shared `_kit` module (checks, result dicts, number formatting), made importable
+    the way the verifiers themselves import it."""
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))  # so `from _kit import ...` resolves to ours
+    import _kit
+
+    return _kit
+
+
 def load(name: str, directory: Path = VERIFIERS_DIR) -> ModuleType:
     if not exists(name, directory):
         raise UnknownVerifier(name)
     key = f"_quiz_verifier_{name}"
     if key in sys.modules:
         return sys.modules[key]
-    if str(directory) not in sys.path:
-        sys.path.insert(0, str(directory))  # so `from _kit import ...` resolves to ours
+    kit(directory)
     spec = importlib.util.spec_from_file_location(key, directory / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[key] = module
@@ -70,9 +79,7 @@ class Result:
         return not self.error and bool(self.checks) and all(c.passed for c in self.checks)
 
     def to_dict(self) -> dict:
-        from _kit import result_dict
-
-        d = result_dict(self.name, self.claim, self.checks, self.seconds)
+        d = kit().result_dict(self.name, self.claim, self.checks, self.seconds)
         d["passed"] = self.passed
         if self.error:
             d["error"] = self.error
@@ -85,11 +92,8 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
     except UnknownVerifier:
         raise
     except Exception as exc:  # a verifier that does not even import is a failed proof, not a crash
-        return Result(name, claim(name, directory) if _parses(name, directory) else "", [], 0.0,
-                      f"cannot load: {type(exc).__name__}: {exc}")  # fmt: skip
-    from _kit import claim_of, single_thread
-
-    single_thread()
+        return Result(name, claim(name, directory), [], 0.0, f"cannot load: {type(exc).__name__}: {exc}")
+    kit(directory).single_thread()
 
     start = time.perf_counter()
     try:
@@ -97,7 +101,7 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
         error = ""
     except Exception as exc:  # a broken verifier is a failed proof, reported, not a crash
         checks, error = [], f"{type(exc).__name__}: {exc}"
-    return Result(name, claim_of(module), checks, time.perf_counter() - start, error)
+    return Result(name, kit(directory).claim_of(module), checks, time.perf_counter() - start, error)
 
 
 def load_expected(path: Path = EXPECTED_FILE) -> dict[str, float]:
@@ -117,23 +121,17 @@ def expected_table(results: list[Result]) -> dict[str, dict]:
     }
 
 
-def _parses(name: str, directory: Path) -> bool:
-    import ast
-
-    try:
-        ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))
-        return True
-    except (SyntaxError, ValueError, OSError):
-        return False
-
-
 def claim(name: str, directory: Path = VERIFIERS_DIR) -> str:
-    """The verifier's claim from its docstring, read without importing it (no torch)."""
+    """The verifier's claim from its docstring, read without importing it (no torch); "" if the file
+    does not even parse (running it then reports the error)."""
     import ast
 
     if not exists(name, directory):
         raise UnknownVerifier(name)
-    doc = ast.get_docstring(ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))) or ""
+    try:
+        doc = ast.get_docstring(ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))) or ""
+    except (SyntaxError, ValueError):
+        return ""
     return " ".join(doc.strip().split("\n\n")[0].split())
 
 
