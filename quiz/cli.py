@@ -60,6 +60,14 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON to stdout instead of a table.")(fn)
 
 
+def require_terminal(command: str) -> None:
+    """Interactive commands exit 2 with one line when stdin is a pipe or a file."""
+    if not sys.stdin.isatty():
+        click.echo(f"Error: `quiz {command}` is interactive and needs a terminal; stdin is not one. "
+                   "Use `quiz list` or `quiz show` to read questions in scripts.", err=True)  # fmt: skip
+        sys.exit(2)
+
+
 def load_bank(banks: tuple[Path, ...]):
     from .bank import default_dirs, load_cached
     from .paths import data_dir
@@ -97,10 +105,7 @@ def cli():
 @bank_option
 def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     """Study the cards that are due, then new ones (Enter reveals, 1-4 rate, q quits)."""
-    if not sys.stdin.isatty():
-        click.echo("Error: `quiz study` is interactive and needs a terminal; stdin is not one. "
-                   "Use `quiz list` or `quiz show` to read questions in scripts.", err=True)  # fmt: skip
-        sys.exit(2)
+    require_terminal("study")
     from .interactive import study as run_study
     from .session import Limits, Session
 
@@ -131,9 +136,7 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
 @bank_option
 def exam(count, minutes, topics, tags, seed, lang, banks):
     """Mock interview: N random questions across topics, no hints, scored at the end."""
-    if not sys.stdin.isatty():
-        click.echo("Error: `quiz exam` is interactive and needs a terminal; stdin is not one.", err=True)
-        sys.exit(2)
+    require_terminal("exam")
     from .interactive import exam as run_exam
     from .session import Session, exam_queue
 
@@ -252,12 +255,14 @@ def check(fmt, codes, ref, run_verifiers, banks):
     dirs = default_dirs(list(banks))
     bank, problems = load(dirs, strict=False)
     problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
+    problems = sorted(problems)
     if fmt == "json":
         from dataclasses import asdict
 
-        click.echo(json.dumps([asdict(p) for p in sorted(problems)], ensure_ascii=False, indent=2))
-    for p in sorted(problems) if fmt != "json" else ():
-        click.echo(p.github() if fmt == "github" else str(p))
+        click.echo(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(p.github() if fmt == "github" else str(p))
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
