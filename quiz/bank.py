@@ -104,6 +104,14 @@ class Question:
         """Cloze gaps in the prompt: each a list of accepted alternatives."""
         return [[alt.strip() for alt in m.split("|")] for m in GAP_RE.findall(self.prompt.get(lang))]
 
+    def proof(self) -> tuple[str | None, str | None]:
+        """(verifier, check) that proves this card: its `verifier`, else the one its number comes from;
+        the check is named only when `value_from` points into that verifier."""
+        source = self.numeric.value_from if self.numeric and self.numeric.value_from else None
+        name = self.verifier or (source.split(".")[0] if source else None)
+        check = source.split(".", 1)[1] if source and name and source.startswith(name + ".") else None
+        return name, check
+
     def cloze_answer(self) -> Text:
         """A cloze card's answer: the prompt with each gap filled by its first accepted form."""
         fill = lambda s: GAP_RE.sub(lambda m: m[1].split("|")[0].strip(), s)  # noqa: E731
@@ -121,6 +129,7 @@ class Question:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict:
+        answer = self.answer or (self.cloze_answer() if self.type == "cloze" else None)
         d: dict[str, Any] = {
             "id": self.id,
             "topic": self.topic,
@@ -130,7 +139,7 @@ class Question:
             "verifier": self.verifier,
             "sources": [dict(s) for s in self.sources],
             "prompt": self.prompt.to_dict(),
-            "answer": (self.answer or self.cloze_answer()).to_dict() if (self.answer or self.gaps("en")) else None,
+            "answer": answer.to_dict() if answer else None,
             "explanation": self.explanation.to_dict() if self.explanation else None,
             "file": self.path,
             "line": self.line,

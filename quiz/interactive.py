@@ -99,11 +99,9 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
                 if k == "e":
                     ui.console.print(ui.explanation_panel(item.question, lang))
                 elif k == "v":
-                    q = item.question
-                    source = q.numeric.value_from if q.numeric and q.numeric.value_from else None
-                    name = q.verifier or (source.split(".")[0] if source else None)
+                    name, check = item.question.proof()
                     if name:  # the check this card's number comes from is highlighted
-                        run_verifier(name, source.split(".", 1)[1] if source and source.startswith(name + ".") else None)
+                        run_verifier(name, check)
                     else:
                         ui.console.print("This card has no verifier.", style="dim")
                 elif k == "u":
@@ -154,4 +152,5 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
     except (Quit, KeyboardInterrupt, EOFError):
         ui.console.print()
     finally:
-        ui.console.print(ui.exam_report_panel(exam_report(session.history), session.summary().seconds, lang))
+        elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
+        ui.console.print(ui.exam_report_panel(exam_report(session.history), elapsed, lang))

@@ -81,13 +81,16 @@ def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
     return h
 
 
+def question_body(p: Presented) -> list:
+    """The prompt and the lettered choices, as both the study card and the exam show them."""
+    return [Prose(p.prompt)] + [Prose(choice, prefix=f"  {chr(97 + i)}) ") for i, choice in enumerate(p.choices)]
+
+
 def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank) -> Panel:
     title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
-    body: list = [Prose(p.prompt)]
+    body = question_body(p)
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
-    for i, choice in enumerate(p.choices):
-        body.append(Prose(choice, prefix=f"  {chr(97 + i)}) "))
     return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=p.question.id,
                  subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
 
@@ -252,9 +255,7 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[
 
 
 def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
-    body: list = [Prose(p.prompt)]
-    for i, choice in enumerate(p.choices):
-        body.append(Prose(choice, prefix=f"  {chr(97 + i)}) "))
+    body = question_body(p)
     left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
     return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
                  subtitle=p.question.topic, subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
