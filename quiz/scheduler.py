@@ -93,4 +93,6 @@ def format_interval(delta: timedelta) -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    from .clock import utcnow as now
+
+    return now()

@@ -5,10 +5,10 @@ Pure apart from reading the store; no rich. The CLI renders the result.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
+from . import clock
 from .bank import Bank
 from .store import Store
 
@@ -62,7 +62,7 @@ def forecast(due_times: list[float], now: float, days: int) -> list[tuple[str, i
 
 
 def compute(bank: Bank, store: Store, now: float | None = None, days: int = 7) -> Stats:
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     totals = {r["question_id"]: r for r in store.review_totals()}
     seen = store.known_ids()
     due = {c.question_id for c in store.due_cards(now)}

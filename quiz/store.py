@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
 from .errors import StoreError
 
 DB_NAME = "quiz.db"
@@ -310,7 +310,7 @@ class Store:
                           (review_id,)).fetchone()  # fmt: skip
             if r is None:
                 raise StoreError(f"no review {review_id}")
-            c.execute("INSERT INTO undone (review_id, undone_at) VALUES (?, ?)", (review_id, time.time()))
+            c.execute("INSERT INTO undone (review_id, undone_at) VALUES (?, ?)", (review_id, clock.timestamp()))
             if not r["cram"]:
                 if r["state_before"] is None:
                     c.execute("DELETE FROM cards WHERE question_id = ?", (r["question_id"],))  # new again

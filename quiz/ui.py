@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from . import clock
 from .bank import Bank, Question
 from .cards import Presented
 from .session import Item, Summary
@@ -188,7 +189,7 @@ def summary_panel(s: Summary, lang: str) -> Panel:
         lines.append(f"{'答错' if zh else 'Missed'}: {', '.join(s.missed)}")
     if s.next_due:
         when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
-        wait = s.next_due - time.time()
+        wait = s.next_due - clock.timestamp()
         from datetime import timedelta
 
         from .scheduler import format_interval
