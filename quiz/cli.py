@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .cli_contrib import new
+from .cli_plan import plan
 from .errors import TYPES, QuizError
 
 
@@ -440,6 +441,7 @@ def export(output, topics, tags, lang, banks):
 
 
 cli.add_command(new)
+cli.add_command(plan)
 
 if __name__ == "__main__":
     cli()

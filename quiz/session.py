@@ -3,6 +3,10 @@
 Order: due reviews first, lowest recall probability first; then new cards, interleaved
 across topics, up to the daily new-card limit. Cram mode walks every matching card
 and logs answers without touching the schedule.
+
+With an active interview plan (`quiz plan`, quiz.plan) until the interview: cards due by the end of today
+count as due, the daily cap and new-card quota come from the plan, and in the plan's last week the cards
+whose predicted recall at the interview is below target get a final review (after the due ones).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import plan as plan_mod
 from . import scheduler
 from .bank import Bank, Question
 from .store import Store
@@ -103,6 +108,9 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
         return chosen
 
     today = start_of_day(now)
+    plan = plan_mod.today(store.active_plan(), now)
+    if plan is not None:
+        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags)
     due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
     due = []
     for card in store.due_cards(now):
@@ -118,6 +126,38 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     return due + [Item(q, is_new=True) for q in fresh[:new_budget]]
 
 
+def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
+                   topics: tuple[str, ...], tags: tuple[str, ...]) -> list[Item]:  # fmt: skip
+    """Today's queue under the active plan (quiz.plan): every card due by the end of today, then the final
+    reviews, then new cards; the cap split by plan.budget, exactly as the plan's forecast assumed."""
+    by_id = bank.by_id
+    due = []
+    for card in store.due_cards(plan.day_end):
+        q = by_id.get(card.question_id)
+        if q is not None and matches(q, topics, tags):
+            due.append(Item(q, is_new=False, changed=card.content_hash not in (None, q.content_hash)))
+    known = store.known_ids()
+    fresh = interleave([q for q in bank.questions if q.id not in known and matches(q, topics, tags)])
+    new_left = min(max(plan.new_quota - store.introduced_since(plan.made_at), 0), len(fresh))
+    n_due, final_budget, n_new = plan_mod.budget(plan.cap, store.reviews_since(today), len(due), new_left,
+                                                 plan.first_good, limits.retention)  # fmt: skip
+    due = due[:n_due]
+    final = _final_review(bank, store, plan, limits, due, final_budget, topics, tags) if plan.in_window else []
+    return due + final + [Item(q, is_new=True) for q in fresh[:n_new]]
+
+
+def _final_review(bank: Bank, store: Store, plan: plan_mod.Today, limits: Limits, due: list[Item], budget: int,
+                  topics: tuple[str, ...], tags: tuple[str, ...]) -> list[Item]:  # fmt: skip
+    """The plan's final pass for today: cards below target at the interview that FSRS will not show again."""
+    by_id = bank.by_id
+    taken = {i.question.id for i in due}
+    cards = {qid: plan_mod.card_from_state(s) for qid, s in store.card_states().items()
+             if qid in by_id and qid not in taken and matches(by_id[qid], topics, tags)}  # fmt: skip
+    model = plan_mod.Model(limits.parameters, limits.retention)
+    picks = plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, plan.days_left, budget, plan.target)
+    return [Item(by_id[qid], is_new=False) for qid in picks]
+
+
 @dataclass
 class Session:
     store: Store
@@ -130,14 +170,20 @@ class Session:
     graded: int = 0
     started: float = field(default_factory=time.monotonic)
     history: list = field(default_factory=list)  # (review_id, Item, was_correct) for undo
+    cap: int | None = None  # an active plan's reviews per day: the session ends when today's reviews reach it
+    before: int = 0  # reviews already done today when the session started
 
     @classmethod
     def start(cls, bank: Bank, store: Store, **options) -> Session:
         limits = options.pop("limits", None) or Limits.from_store(store)
         cram = options.get("cram", False)
         clock = options.pop("clock", scheduler.utcnow)
-        items = build_queue(bank, store, clock().timestamp(), limits=limits, **options)
-        return cls(store, deque(items), limits, cram, clock)
+        now = clock().timestamp()
+        items = build_queue(bank, store, now, limits=limits, **options)
+        plan = None if cram else plan_mod.today(store.active_plan(), now)
+        if plan is None or plan.cap is None:
+            return cls(store, deque(items), limits, cram, clock)
+        return cls(store, deque(items), limits, cram, clock, cap=plan.cap, before=store.reviews_since(start_of_day(now)))
 
     def current(self) -> Item | None:
         return self.queue[0] if self.queue else None
@@ -176,6 +222,8 @@ class Session:
             state = self.store.card(item.question.id)
             if state and state["due"] - now.timestamp() <= RELEARN_WINDOW:
                 self.queue.append(Item(item.question, is_new=False))  # learning step: see it again today
+            if self.cap is not None and self.before + self.done >= self.cap:
+                self.queue.clear()  # the plan's daily cap is reached: the rest waits for tomorrow
         return review_id
 
     def undo(self) -> Item | None:

@@ -56,6 +56,14 @@ MIGRATIONS = [
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE plans (                 -- interview-date plans; the active one is the newest not cleared
+        id INTEGER PRIMARY KEY,
+        created_at REAL NOT NULL,
+        body TEXT NOT NULL,              -- the plan as JSON (quiz.plan.Plan.to_dict())
+        cleared_at REAL
+    );
+    """,
 ]
 
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
@@ -239,6 +247,14 @@ class Store:
     def due_times(self) -> list[float]:
         return self._column("SELECT due FROM cards")
 
+    def card_states(self) -> dict[str, dict]:
+        """Every card's FSRS state, keyed by question id (the plan's input)."""
+        return {r["question_id"]: dict(r) for r in self._query(f"SELECT question_id, {', '.join(STATE_COLUMNS)} FROM cards")}
+
+    def active_plan(self) -> dict | None:
+        rows = self._query("SELECT body FROM plans WHERE cleared_at IS NULL ORDER BY id DESC LIMIT 1")
+        return json.loads(rows[0][0]) if rows else None
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return rows[0][0] if rows else default
@@ -321,6 +337,20 @@ class Store:
             return r["question_id"]
 
         return self._write(write)
+
+    def save_plan(self, body: dict, now: float) -> None:
+        """Make `body` the active plan; earlier plans stay in the table, cleared."""
+
+        def write(c: sqlite3.Connection) -> None:
+            c.execute("UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL", (now,))
+            c.execute("INSERT INTO plans (created_at, body) VALUES (?, ?)", (now, json.dumps(body, sort_keys=True)))
+
+        self._write(write)
+
+    def clear_plan(self, now: float) -> bool:
+        """Clear the active plan (study returns to plain FSRS); True if there was one."""
+        return self._write(lambda c: c.execute("UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL",
+                                               (now,)).rowcount > 0)  # fmt: skip
 
     def set_setting(self, key: str, value: str) -> None:
         self._write(lambda c: c.execute(

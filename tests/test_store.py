@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from quiz import scheduler
-from quiz.store import DB_NAME, Store, StoreError
+from quiz.store import DB_NAME, MIGRATIONS, Store, StoreError
 
 
 def good(state):
@@ -16,7 +16,7 @@ def good(state):
 def test_migrates_a_new_database(quiz_home):
     store = Store.open(quiz_home)
     conn = sqlite3.connect(quiz_home / DB_NAME)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
     Store.open(quiz_home).close()  # reopening does not migrate again or fail
