@@ -59,8 +59,8 @@ def render(body: dict, console) -> None:
     for i, d in enumerate(days):
         when = date.fromisoformat(d["date"])
         bar = Text(_bar(d["reviews"], max(peak, cap or 0), width), style="cyan" if i < window else "magenta")
-        if d["final"]:
-            bar.append(f" +{d['final']:g} final", style="magenta")
+        if round(d["final"]):
+            bar.append(f" +{d['final']:.0f} final", style="magenta")
         table.add_row(when.strftime("%a %m-%d"), str(d["new"]) if d["new"] else "", f"{d['reviews']:.0f}",
                       f"{d['minutes']:.0f}", bar)  # fmt: skip
     console.print(table)

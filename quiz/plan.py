@@ -217,7 +217,8 @@ def first_good_share(reviews: list[dict]) -> float:
 @dataclass
 class Day:
     date: str
-    new: int  # new cards the plan introduces this day (the session's quota)
+    quota: int  # new cards the plan allows this day (the session adds up the quotas so far)
+    new: int  # new cards the forecast introduces this day (less than the quota when the cap binds)
     reviews: float  # forecast reviews, all kinds (learning steps, due, final)
     final: float  # of which final reviews
     minutes: float
@@ -268,7 +269,7 @@ class Plan:
         if self.below_topics:
             out += " (" + ", ".join(f"{t} {n}" for t, n in self.below_topics.items()) + ")"
         if self.needed_per_day is not None:
-            out += f"; it needs about {self.needed_per_day} reviews/day ({self.needed_minutes:g} min/day)"
+            out += f"; meeting it needs about {self.needed_per_day} reviews/day ({self.needed_minutes:g} min/day)"
         if self.latest_start:
             out += f"; too few days left for the new cards: they needed to start by {self.latest_start}"
         return out
@@ -300,9 +301,10 @@ def budget(cap: int | None, done: int, due: int, new_left: int, p_first: float, 
     if cap is None:
         return due, 1 << 30, new_left
     n_due = max(min(due, cap - done), 0)
-    room = cap - done - n_due * (2 - retention)
-    n_new = max(min(new_left, int(room // new_card_cost(p_first))), 0)
-    return n_due, max(int(room - n_new * new_card_cost(p_first)), 0), n_new
+    room = round(cap - done - n_due * (2 - retention), 6)  # rounded: 50 * 1.1 is 55.00000000000001
+    cost = new_card_cost(p_first)
+    n_new = max(min(new_left, int(round(room / cost, 6))), 0)
+    return n_due, max(int(round(room - n_new * cost, 6)), 0), n_new
 
 
 def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, target, p_first, rng):
@@ -397,22 +399,20 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
             recall[q] += recall_at(model, c, interview) / replicas
     recall = {q: round(v, 4) for q, v in recall.items()}
     below = [q for q, v in recall.items() if v < target]
-    days = [Day(d.isoformat(), round(sums_new[i] / replicas), round(sums_rev[i] / replicas, 1),
+    days = [Day(d.isoformat(), quota[i], round(sums_new[i] / replicas), round(sums_rev[i] / replicas, 1),
                 round(sums_fin[i] / replicas, 1), round(sums_rev[i] / replicas * secs / 60, 1))
             for i, d in enumerate(dates)]  # fmt: skip
     n = len(recall)
     meets = n == 0 or (n - len(below)) / n >= TARGET_SHARE
     needed = needed_min = latest = None
     if not meets and _uncapped_check and cap is not None:
-        free = make_plan(states, questions, reviews, interview_date, now, target=target, retention=retention,
-                         parameters=parameters, topics=topics, _uncapped_check=False)  # fmt: skip
-        if free.meets:
-            needed = free.peak
-            needed_min = round(needed * secs / 60, 1)
+        needed = _needed_cap(states, questions, reviews, interview_date, now, cap, target=target, retention=retention,
+                             parameters=parameters, topics=topics)  # fmt: skip
+        needed_min = None if needed is None else round(needed * secs / 60, 1)
     if not meets and cutoff < 0 and new_order:
         lead = _lead_days(model, study_at[0])
         latest = (interview_date - timedelta(days=lead)).isoformat()
-    overdue = sum(1 for q in topic_of if states.get(q) and interview - states[q]["due"] > OVERDUE_DAYS * DAY)
+    overdue = sum(1 for q in topic_of if states.get(q) and now - states[q]["due"] > OVERDUE_DAYS * DAY)
     return Plan(
         interview=datetime.fromtimestamp(interview).isoformat(timespec="minutes"), made_at=now,
         target=target, cap=cap, seconds_per_answer=secs, seconds_source=source, cards=n, new_cards=len(new_order),
@@ -422,6 +422,21 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
         meets=meets, needed_per_day=needed, needed_minutes=needed_min, latest_start=latest,
         overdue_discounted=overdue, topics=list(topics), first_good=p_first, recall=recall,
     )  # fmt: skip
+
+
+def _needed_cap(states, questions, reviews, interview_date, now, cap, **kw) -> int | None:
+    """The smallest daily cap (to within 2%) with which the plan meets the target; None if none does."""
+    free = make_plan(states, questions, reviews, interview_date, now, _uncapped_check=False, **kw)
+    if not free.meets:
+        return None
+    lo, hi = cap, max(free.peak, cap + 1)  # lo fails, hi meets
+    while hi - lo > max(1, hi // 50):
+        mid = (lo + hi) // 2
+        if make_plan(states, questions, reviews, interview_date, now, cap=mid, _uncapped_check=False, **kw).meets:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def _lead_days(model: Model, t: float) -> int:
@@ -461,7 +476,7 @@ def today(active: dict | None, now: float) -> Today | None:
         return None
     d = datetime.fromtimestamp(now).date()
     dates = [date.fromisoformat(x["date"]) for x in active["days"]]
-    allowed = sum(x["new"] for x in active["days"] if x["date"] <= d.isoformat())
+    allowed = sum(x["quota"] for x in active["days"] if x["date"] <= d.isoformat())
     later = [x for x in dates if x >= d]
     last = dates[-1] if dates else d
     return Today(

@@ -1,0 +1,176 @@
+"""quiz.plan: the FSRS arithmetic against fsrs itself, the new-card cut-off, the final review, feasibility."""
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from quiz import plan, scheduler
+
+NOW = datetime(2027, 3, 1, 8, 0).timestamp()  # local 08:00
+TODAY = date(2027, 3, 1)
+QUESTIONS = [(f"t{i % 3}.q{i:03d}", f"t{i % 3}") for i in range(120)]
+
+
+def test_default_parameters_are_fsrs_defaults():
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    assert plan.DEFAULT_PARAMETERS == tuple(DEFAULT_PARAMETERS)
+
+
+@pytest.mark.parametrize("retention,parameters", [(0.9, None), (0.85, tuple(p * 1.05 for p in plan.DEFAULT_PARAMETERS))])
+def test_model_reproduces_fsrs_review_and_retrievability(retention, parameters):
+    """Random rating sequences at random gaps: every field of every state equals fsrs' (fuzz off)."""
+    rng = random.Random(1)
+    model = plan.Model(parameters, retention)
+    for _ in range(150):
+        t = datetime(2027, 1, 1, 8, tzinfo=timezone.utc) + timedelta(seconds=rng.randrange(10**6))
+        state, card = None, None
+        for _ in range(8):
+            rating = rng.choice([1, 2, 3, 3, 3, 4])
+            state = scheduler.review(state, rating, t, retention, False, parameters)
+            card = plan.Model.review(model, card, rating, t.timestamp())
+            ref = plan.card_from_state(state)
+            assert card[:2] == ref[:2]
+            assert card[2:] == pytest.approx(ref[2:], rel=1e-12)
+            t += timedelta(seconds=rng.choice([0, 30, 600, 86400, 3 * 86400 + 5, 20 * 86400]))
+            r = scheduler.retrievability(state, t, retention, parameters)
+            assert model.recall(card[2], t.timestamp() - card[5]) == pytest.approx(r, rel=1e-12)
+
+
+def test_long_overdue_cards_are_discounted():
+    model = plan.Model()
+    card = [2, None, 10.0, 5.0, NOW, NOW - 10 * plan.DAY]  # due now
+    plain = model.recall(10.0, 25 * plan.DAY)
+    assert plan.recall_at(model, card, NOW + 15 * plan.DAY) == pytest.approx(plain * plan.OVERDUE_FACTOR)
+    assert plan.recall_at(model, card, NOW + 13 * plan.DAY) == model.recall(10.0, 23 * plan.DAY)
+
+
+def _fsrs_good_review_days(intro: datetime, last_day: date) -> int:
+    """Reviews on later days before the interview for a card introduced at `intro`, all Good (fsrs itself)."""
+    s = scheduler.review(scheduler.review(None, 3, intro, fuzz=False), 3, intro, fuzz=False)
+    n = 0
+    while True:
+        due = datetime.fromtimestamp(s["due"], timezone.utc)
+        if due.astimezone().date() > last_day:
+            return n
+        t = datetime.combine(due.astimezone().date(), intro.astimezone().time()).astimezone(timezone.utc)
+        s = scheduler.review(s, 3, t, fuzz=False)
+        n += 1
+
+
+def test_new_cards_are_spread_evenly_up_to_the_cut_off():
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW)
+    quotas = [d.quota for d in p.days]
+    cut = quotas.index(0)
+    assert sum(quotas) == 120 and max(quotas[:cut]) - min(quotas[:cut]) <= 1 and not any(quotas[cut:])
+    assert p.cutoff == (TODAY + timedelta(days=cut - 1)).isoformat()
+    last = TODAY + timedelta(days=29)
+    start = datetime.fromtimestamp(NOW, timezone.utc)
+    assert _fsrs_good_review_days(start + timedelta(days=cut - 1), last) >= plan.MIN_SPACED_REVIEWS
+    assert _fsrs_good_review_days(start + timedelta(days=cut), last) < plan.MIN_SPACED_REVIEWS
+
+
+def test_uncapped_fresh_plan_meets_the_target_and_predicts_every_card():
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW)
+    assert p.meets and p.below == sum(v < 0.9 for v in p.recall.values())
+    assert set(p.recall) == {q for q, _ in QUESTIONS}
+    assert p.min_recall == min(p.recall.values()) and p.mean_recall == pytest.approx(
+        sum(p.recall.values()) / 120, abs=1e-4)
+    assert sum(d.final for d in p.days[:-plan.FINAL_WINDOW_DAYS]) == 0  # final reviews only in the last week
+    assert "feasible: " in p.verdict()
+
+
+def test_same_inputs_give_byte_identical_plans():
+    states = {"t0.q000": {"state": 2, "step": None, "stability": 4.0, "difficulty": 5.0, "due": NOW - plan.DAY,
+                          "last_review": NOW - 5 * plan.DAY}}  # fmt: skip
+    a = plan.make_plan(states, QUESTIONS, [], TODAY + timedelta(days=20), NOW, cap=40).to_json()
+    b = plan.make_plan(dict(states), list(QUESTIONS), [], TODAY + timedelta(days=20), NOW, cap=40).to_json()
+    assert a == b
+    assert a != plan.make_plan(states, QUESTIONS, [], TODAY + timedelta(days=20), NOW, cap=41).to_json()
+
+
+def test_a_cap_too_small_is_infeasible_with_figures():
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW, cap=8)
+    assert not p.meets and p.below > 0.01 * 120
+    assert sum(p.below_topics.values()) == p.below and set(p.below_topics) <= {"t0", "t1", "t2"}
+    assert max(d.reviews for d in p.days) <= 8
+    assert p.needed_per_day is not None and p.needed_per_day > 8
+    assert p.needed_minutes == round(p.needed_per_day * plan.DEFAULT_SECONDS / 60, 1)
+    ok = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW, cap=p.needed_per_day)
+    assert ok.meets
+    short = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW, cap=p.needed_per_day * 9 // 10)
+    assert not short.meets  # the figure is close to the smallest cap that works, not just any cap
+    v = p.verdict()
+    assert v.startswith("NOT feasible") and f"{p.below} below target" in v and f"about {p.needed_per_day} reviews/day" in v
+
+
+def test_too_few_days_names_the_latest_start_for_new_cards():
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=3), NOW, cap=30)
+    assert not p.meets and p.cutoff is None
+    lead = plan._lead_days(plan.Model(), NOW)
+    assert p.latest_start == (TODAY + timedelta(days=3) - timedelta(days=lead)).isoformat()
+    assert f"needed to start by {p.latest_start}" in p.verdict()
+
+
+def test_minutes_per_day_uses_the_median_answer_time():
+    reviews = [{"duration_ms": ms, "rating": 3, "state_before": None, "cram": 0} for ms in (4000, 6000, 30000)]
+    p = plan.make_plan({}, QUESTIONS, reviews, TODAY + timedelta(days=30), NOW, minutes_per_day=2)
+    assert p.seconds_per_answer == 6.0 and p.cap == 20
+    assert plan.seconds_per_answer([]) == (plan.DEFAULT_SECONDS, "default 15 s per answer (no timed answers yet)")
+    assert p.days[0].minutes == round(p.days[0].reviews * 6 / 60, 1)
+
+
+def test_first_sight_share_comes_from_the_log_once_there_is_enough():
+    few = [{"rating": 1, "state_before": None}] * (plan.MIN_FIRST_REVIEWS - 1)
+    assert plan.first_good_share(few) == plan.FIRST_GOOD_DEFAULT
+    many = [{"rating": 1, "state_before": None}] * 10 + [{"rating": 3, "state_before": None}] * 30
+    many += [{"rating": 1, "state_before": "{}"}] * 50  # later reviews do not count
+    assert plan.first_good_share(many) == 0.75
+
+
+def _review_card(stability: float, last_days_ago: float, due_in_days: float) -> list:
+    return [2, None, stability, 5.0, NOW + due_in_days * plan.DAY, NOW - last_days_ago * plan.DAY]
+
+
+def test_final_picks_weakest_first_an_even_share_under_the_budget():
+    model = plan.Model()
+    interview = NOW + 6 * plan.DAY + 3600
+    last_end = NOW + 6 * plan.DAY - 8 * 3600
+    cards = {
+        "weak": _review_card(3.0, 2, 8),  # due after the last study day, recall at the interview well below 0.9
+        "weaker": _review_card(2.0, 2, 7),
+        "fine": _review_card(60.0, 1, 59),  # recall on the day above target
+        "due_soon": _review_card(1.0, 5, 2),  # FSRS shows it again before the interview: not a final pick
+        "learning": [1, 1, 1.0, 5.0, NOW + 7 * plan.DAY, NOW - 9 * plan.DAY],
+        "new": None,
+    }
+    assert plan.recall_at(model, cards["weaker"], interview) < plan.recall_at(model, cards["weak"], interview) < 0.9
+    assert plan.final_picks(cards, model, interview, last_end, 1, 10, 0.9) == ["weaker", "weak"]
+    assert plan.final_picks(cards, model, interview, last_end, 2, 10, 0.9) == ["weaker"]  # ceil(2 / 2)
+    assert plan.final_picks(cards, model, interview, last_end, 1, 1, 0.9) == ["weaker"]  # the budget
+    assert plan.final_picks(cards, model, interview, last_end, 1, 0, 0.9) == []
+
+
+def test_budget_splits_the_cap():
+    assert plan.budget(None, 0, 50, 10, 0.8, 0.9) == (50, 1 << 30, 10)
+    # cap 100: 50 due cost 55 expected reviews, a new card 2.2, so 20 new and 1 review left for final ones
+    assert plan.budget(100, 0, 50, 30, 0.8, 0.9) == (50, 1, 20)
+    assert plan.budget(100, 90, 50, 30, 0.8, 0.9) == (10, 0, 0)
+
+
+def test_today_reads_the_active_plan_until_the_interview():
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=10), NOW, cap=50).to_dict()
+    quotas = [d["quota"] for d in p["days"]]
+    t = plan.today(p, NOW + 2 * plan.DAY)
+    assert t.new_quota == sum(quotas[:3]) and t.cap == 50 and t.days_left == 8 and not t.in_window
+    assert plan.today(p, NOW + 3 * plan.DAY).in_window
+    assert plan.today(p, plan.interview_time(TODAY + timedelta(days=10))) is None  # after: plain FSRS
+    assert plan.today(None, NOW) is None
+
+
+def test_dates_and_targets_are_checked():
+    with pytest.raises(plan.PlanError, match="after today"):
+        plan.make_plan({}, QUESTIONS, [], TODAY, NOW)
+    with pytest.raises(plan.PlanError, match="target"):
+        plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=3), NOW, target=1.0)
