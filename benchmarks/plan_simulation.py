@@ -96,6 +96,14 @@ class Run:
     def share_at(self, target: float = 0.9) -> float:
         return sum(r >= target for r in self.recall.values()) / len(self.recall)
 
+    def cumulative_errors(self) -> list[float]:
+        """Per day |forecast reviews so far - reviews done so far| / reviews done so far."""
+        out, f, d = [], 0.0, 0
+        for fi, di in zip(self.forecast, self.per_day, strict=True):
+            f, d = f + fi, d + di
+            out.append(abs(f - d) / d if d else 0.0)
+        return out
+
     def forecast_errors(self) -> list[float]:
         """Per day |forecast - done| / done (days with reviews)."""
         return [abs(f - d) / d for f, d in zip(self.forecast, self.per_day, strict=True) if d]
@@ -180,6 +188,7 @@ def table(runs: dict[str, list[Run]]) -> list[dict]:
             row["forecast_days_within_10pct"] = round(sum(e <= 0.10 for e in errs) / len(errs), 3)
             row["forecast_max_error"] = round(max(errs), 3)
             row["forecast_total_error"] = round(max(abs(sum(r.forecast) - r.total) / r.total for r in rs), 4)
+            row["forecast_cumulative_max_error"] = round(max(e for r in rs for e in r.cumulative_errors()), 3)
         rows.append(row)
     return rows
 
@@ -229,6 +238,7 @@ def main() -> None:
     plan = rows[-1]
     print(f"plan: caps {plan['cap']}, peak <= cap on every seed: {plan['peak_le_cap']}; forecast per day within 10%: "
           f"{plan['forecast_days_within_10pct']:.0%} of days (max error {plan['forecast_max_error']:.0%}); "
+          f"reviews so far within {plan['forecast_cumulative_max_error']:.1%} every day; "
           f"total forecast error {plan['forecast_total_error']:.1%}")
 
 
