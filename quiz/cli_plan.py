@@ -48,8 +48,8 @@ def render(body: dict, console) -> None:
     peak = max((d["reviews"] for d in days), default=0) or 1
     cap = body.get("cap")
     width = max(min(console.width - 40, 40), 8)
-    table = Table(title=f"Plan to the interview on {body['interview'].replace('T', ' ')}", title_justify="left",
-                  box=None, pad_edge=False)  # fmt: skip
+    console.print(Text(f"Plan to the interview on {body['interview'].replace('T', ' ')}", style="bold"))
+    table = Table(box=None, pad_edge=False)
     table.add_column("day", no_wrap=True)
     table.add_column("new", justify="right")
     table.add_column("rev", justify="right")
