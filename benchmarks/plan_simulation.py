@@ -194,7 +194,8 @@ def table(runs: dict[str, list[Run]]) -> list[dict]:
 
 
 def speed(cards: int) -> dict:
-    """Plan computation time for `cards` cards, half of them with review history."""
+    """Plan computation time for `cards` cards over 30 days: half of them with review history, uncapped;
+    all new, uncapped; all new with a cap of 200 a day (infeasible: the search for the cap that would do)."""
     rng = random.Random(0)
     bank = make_bank(cards)
     now = at(START).timestamp()
@@ -205,13 +206,16 @@ def speed(cards: int) -> dict:
         states[q.id] = {"state": 2, "step": None, "stability": s, "difficulty": rng.uniform(2, 9),
                         "due": last + round(s) * 86400, "last_review": last}  # fmt: skip
     questions = [(q.id, q.topic) for q in bank.questions]
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        p = plan_mod.make_plan(states, questions, [], START + timedelta(days=30), now, cap=None)
-        times.append(time.perf_counter() - t0)
-    return {"cards": cards, "seconds_min": round(min(times), 3), "seconds_max": round(max(times), 3),
-            "peak": p.peak, "below": p.below}  # fmt: skip
+    out = {"cards": cards}
+    for name, st, cap in (("half_known", states, None), ("all_new", {}, None), ("all_new_cap_200", {}, 200)):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            p = plan_mod.make_plan(st, questions, [], START + timedelta(days=30), now, cap=cap)
+            times.append(time.perf_counter() - t0)
+        out[name] = {"seconds_min": round(min(times), 3), "seconds_max": round(max(times), 3), "peak": p.peak,
+                     "meets": p.meets, "needed_per_day": p.needed_per_day}  # fmt: skip
+    return out
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ well under a second; tests/test_plan.py checks it against the fsrs package. No r
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import random
@@ -153,7 +154,7 @@ def recall_at(model: Model, card: list | None, when: float) -> float:
 
 
 def final_picks(cards: dict, model: Model, interview: float, last_study_end: float, days_left: int,
-                budget: int, target: float) -> list:  # fmt: skip
+                budget: int, target: float, skip: set = frozenset()) -> list:  # fmt: skip
     """Keys of the cards to give a final review today, weakest first.
 
     Candidates are cards that FSRS will not show again before the interview (due after the end of the
@@ -161,7 +162,7 @@ def final_picks(cards: dict, model: Model, interview: float, last_study_end: flo
     share of them over the `days_left` study days left in the window, at most `budget`."""
     cands = []
     for key, card in cards.items():
-        if card is None or card[0] != REVIEW or card[4] < last_study_end:
+        if card is None or card[0] != REVIEW or card[4] <= last_study_end or key in skip:
             continue
         r = recall_at(model, card, interview)
         if r < target:
@@ -312,11 +313,22 @@ def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, t
     (quiz.session.build_queue with an active plan). Mutates `cards`; returns per-day counts."""
     ends = [midnight(d + timedelta(days=1)) for d in dates]
     last_end = ends[-1] if ends else interview
+    today = 0
     window = max(len(dates) - FINAL_WINDOW_DAYS, 0)
     limit = cap if cap is not None else 1 << 30
     pending = list(reversed(new_order))  # pop() from the end = next in order
     new_out, rev_out, fin_out = [], [], []
     allowed = introduced = 0
+    buckets: dict[int, list] = {}  # study day index -> keys of cards due by its end (the day scan, precomputed)
+
+    def file(key, card, earliest):
+        day = max(bisect.bisect_left(ends, card[4]), earliest)
+        if day < len(ends):
+            buckets.setdefault(day, []).append(key)
+
+    for key, card in cards.items():
+        if card is not None:
+            file(key, card, 0)
 
     def answer(key, t, done):
         """Answer one card until its learning steps are done for today (or the cap is reached)."""
@@ -331,19 +343,22 @@ def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, t
             if card[4] - t > RELEARN_WINDOW:
                 break
         cards[key] = card
+        file(key, card, today + 1)  # a step cut short by the cap waits for tomorrow
         return done
 
     for i, t in enumerate(study_at):
+        today = i
         allowed += quota[i]
-        due = sorted((-(t - c[5]) / max(c[2], 1e-9), k) for k, c in cards.items() if c is not None and c[4] < ends[i])
+        end = ends[i]
+        due = sorted((-(end - cards[k][5]) / max(cards[k][2], 1e-9), k) for k in buckets.pop(i, ()))  # as the store
         n_due, fin_budget, n_new = budget(cap, 0, len(due), min(allowed - introduced, len(pending)), p_first,
                                           model.retention)  # fmt: skip
+        if n_due < len(due):  # over the cap: the rest stay due tomorrow
+            buckets.setdefault(i + 1, []).extend(k for _, k in due[n_due:])
         due = [k for _, k in due[:n_due]]
         finals = []
         if i >= window:
-            taken = set(due)
-            finals = final_picks({k: c for k, c in cards.items() if k not in taken}, model, interview, last_end,
-                                 len(dates) - i, fin_budget, target)  # fmt: skip
+            finals = final_picks(cards, model, interview, last_end, len(dates) - i, fin_budget, target, skip=set(due))
         done = 0
         for key in due + finals:
             done = answer(key, t, done)
@@ -425,12 +440,12 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
 
 
 def _needed_cap(states, questions, reviews, interview_date, now, cap, **kw) -> int | None:
-    """The smallest daily cap (to within 2%) with which the plan meets the target; None if none does."""
+    """The smallest daily cap (to within 5%) with which the plan meets the target; None if none does."""
     free = make_plan(states, questions, reviews, interview_date, now, _uncapped_check=False, **kw)
     if not free.meets:
         return None
     lo, hi = cap, max(free.peak, cap + 1)  # lo fails, hi meets
-    while hi - lo > max(1, hi // 50):
+    while hi - lo > max(1, hi // 20):
         mid = (lo + hi) // 2
         if make_plan(states, questions, reviews, interview_date, now, cap=mid, _uncapped_check=False, **kw).meets:
             hi = mid
