@@ -32,6 +32,22 @@ def compute(bank, store, interview_date: date, now: float, *, target: float = 0.
     )  # fmt: skip
 
 
+DAMAGED = ("Error: the stored plan is damaged (study ignores it); make a new one with quiz plan --date YYYY-MM-DD, "
+           "or remove it with quiz plan --clear")
+
+
+def _readable(body: dict) -> bool:
+    """A stored plan that render() can draw (an interview passed is readable too)."""
+    from . import plan as plan_mod
+
+    try:
+        datetime.fromisoformat(body["interview"])
+        plan_mod.Plan(**{**body, "days": [plan_mod.Day(**d) for d in body["days"]]})
+        return True
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def _bar(value: float, peak: float, width: int) -> str:
     n = round(width * value / peak) if peak else 0
     return "█" * n
@@ -104,8 +120,11 @@ def plan(when, topics, target, max_per_day, minutes_per_day, show, clear, as_jso
         raise click.UsageError("use one of --date, --show and --clear")
     if max_per_day is not None and minutes_per_day is not None:
         raise click.UsageError("use --max-per-day or --minutes-per-day, not both")
+    try:
+        now = clock.timestamp()
+    except clock.BadClock as exc:
+        raise click.UsageError(str(exc)) from None
     store = open_store()
-    now = clock.timestamp()
     if clear:
         click.echo("active plan cleared; study follows plain FSRS" if store.clear_plan(now) else "no active plan")
         return
@@ -114,6 +133,9 @@ def plan(when, topics, target, max_per_day, minutes_per_day, show, clear, as_jso
         if body is None:
             click.echo("no active plan; make one with: quiz plan --date YYYY-MM-DD", err=not show)
             sys.exit(1 if show else 0)
+        if not _readable(body):
+            click.echo(DAMAGED, err=True)
+            sys.exit(1)
         if datetime.fromisoformat(body["interview"]).timestamp() <= now:
             click.echo(f"the interview on {body['interview']} has passed; study follows plain FSRS "
                        "(quiz plan --clear removes the plan)", err=True)  # fmt: skip

@@ -50,6 +50,7 @@ MIN_FIRST_REVIEWS = 30  # first answers needed before the learner's own share re
 SEED = 13
 MIN_SAMPLES = 3000  # small banks are simulated several times (averaged) so the forecast is not one coin toss
 MAX_REPLICAS = 8
+MAX_DAYS = 366
 
 
 class PlanError(ValueError):
@@ -388,6 +389,9 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
     dates = study_dates(now, interview_date)
     if not dates:
         raise PlanError(f"the interview date {interview_date} must be after today")
+    if len(dates) > MAX_DAYS:
+        raise PlanError(f"the interview date {interview_date} is more than {MAX_DAYS} days away; plain FSRS "
+                        "(quiz study) is the plan for that")  # fmt: skip
     model = Model(parameters, retention)
     secs, source = seconds_per_answer(reviews)
     if minutes_per_day is not None:
@@ -486,6 +490,13 @@ def today(active: dict | None, now: float) -> Today | None:
     """Today's part of the active plan, or None (no plan, or the interview has passed: plain FSRS)."""
     if not active:
         return None
+    try:
+        return _today(active, now)
+    except (KeyError, TypeError, ValueError):  # a damaged plan row never stops study: plain FSRS, and
+        return None  # `quiz plan --show` says so
+
+
+def _today(active: dict, now: float) -> Today | None:
     interview = datetime.fromisoformat(active["interview"]).timestamp()
     if now >= interview:
         return None

@@ -215,3 +215,21 @@ def test_session_start_enforces_the_plan_cap(studied):
         s.answer(1)  # Again every time: relearning steps would come back, but the cap ends the day
         n += 1
     assert n == 7
+
+
+def test_a_damaged_plan_row_never_stops_study(studied):
+    bank, store = studied
+    run("--date", INTERVIEW.isoformat())
+    store.conn.execute("UPDATE plans SET body = '{\"interview\": \"soon\"}'")
+    assert plan.today(store.active_plan(), sim.at(TODAY).timestamp()) is None
+    assert build_queue(bank, store, sim.at(TODAY).timestamp(), limits=Limits(new_per_day=3))  # plain FSRS
+    result = CliRunner().invoke(cli, ["plan", "--show"])
+    assert result.exit_code == 1 and "the stored plan is damaged" in result.output
+
+
+def test_far_dates_and_bad_clocks_are_one_line(studied, monkeypatch):
+    result = CliRunner().invoke(cli, ["plan", "--date", "2031-01-01"])
+    assert result.exit_code == 2 and "more than 366 days away" in result.output
+    monkeypatch.setenv("QUIZ_NOW", "yesterday")
+    result = CliRunner().invoke(cli, ["plan", "--date", "2027-04-01"])
+    assert result.exit_code == 2 and "QUIZ_NOW='yesterday' is not a date" in result.output
