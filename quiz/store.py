@@ -252,8 +252,15 @@ class Store:
         return {r["question_id"]: dict(r) for r in self._query(f"SELECT question_id, {', '.join(STATE_COLUMNS)} FROM cards")}
 
     def active_plan(self) -> dict | None:
+        """The active interview plan (quiz.plan), or None; {} when its row is not readable JSON."""
         rows = self._query("SELECT body FROM plans WHERE cleared_at IS NULL ORDER BY id DESC LIMIT 1")
-        return json.loads(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        try:
+            body = json.loads(rows[0][0])
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))

@@ -217,12 +217,14 @@ def test_session_start_enforces_the_plan_cap(studied):
     assert n == 7
 
 
-def test_a_damaged_plan_row_never_stops_study(studied):
+@pytest.mark.parametrize("body", ['{"interview": "soon"}', "{not json", "[1, 2]"])
+def test_a_damaged_plan_row_never_stops_study(studied, body):
     bank, store = studied
     run("--date", INTERVIEW.isoformat())
-    store.conn.execute("UPDATE plans SET body = '{\"interview\": \"soon\"}'")
+    store.conn.execute("UPDATE plans SET body = ?", (body,))
     assert plan.today(store.active_plan(), sim.at(TODAY).timestamp()) is None
-    assert build_queue(bank, store, sim.at(TODAY).timestamp(), limits=Limits(new_per_day=3))  # plain FSRS
+    queue = build_queue(bank, store, sim.at(TODAY).timestamp(), limits=Limits(new_per_day=40))
+    assert sum(i.is_new for i in queue) == 75 - len(store.card_states()) > 3  # plain: all the rest, not a quota
     result = CliRunner().invoke(cli, ["plan", "--show"])
     assert result.exit_code == 1 and "the stored plan is damaged" in result.output
 
