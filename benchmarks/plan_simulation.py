@@ -1,7 +1,7 @@
 """A synthetic learner studies to an interview date through the real session code and the real store.
 
 Each simulated day the learner opens `quiz study` at 08:00 local time (session.Session.start, which calls
-build_queue, on a real SQLite store, with a fixed clock) and answers every card in the queue: a card
+build_queue, on a real SQLite store, with QUIZ_NOW set for quiz.clock) and answers every card in the queue: a card
 it has seen is recalled with the probability the FSRS-6 forgetting curve gives (default parameters),
 answered Good if recalled and Again if not; a new card is answered Good at first sight with probability
 LEARNER_FIRST_GOOD. fsrs' interval fuzz is on, as in real study, seeded.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -109,15 +110,31 @@ class Run:
         return [abs(f - d) / d for f, d in zip(self.forecast, self.per_day, strict=True) if d]
 
 
+@contextmanager
+def quiz_now(when: datetime):
+    """Set quiz.clock's QUIZ_NOW (what every command reads as now) for the duration."""
+    old = os.environ.get("QUIZ_NOW")
+    os.environ["QUIZ_NOW"] = str(when.timestamp())
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["QUIZ_NOW"]
+        else:
+            os.environ["QUIZ_NOW"] = old
+
+
 def learn_day(bank: Bank, store: Store, when: datetime, rng: random.Random, limits: Limits | None) -> int:
-    """One study session at `when`, every card in the queue answered; returns the number of answers."""
-    s = Session.start(bank, store, limits=limits or Limits.from_store(store), clock=lambda: when)
-    n = 0
-    while (item := s.current()) is not None:
-        state = store.card(item.question.id)
-        p = LEARNER_FIRST_GOOD if state is None else scheduler.retrievability(state, when)
-        s.answer(3 if rng.random() < p else 1, duration_ms=8000)
-        n += 1
+    """One study session at `when` (the learner answers instantly, so the clock stays there), every card in
+    the queue answered; returns the number of answers."""
+    with quiz_now(when):
+        s = Session.start(bank, store, limits=limits or Limits.from_store(store))  # clock: quiz.clock
+        n = 0
+        while (item := s.current()) is not None:
+            state = store.card(item.question.id)
+            p = LEARNER_FIRST_GOOD if state is None else scheduler.retrievability(state, when)
+            s.answer(3 if rng.random() < p else 1, duration_ms=8000)
+            n += 1
     return n
 
 
