@@ -284,8 +284,8 @@ def _new_schedule(model: Model, dates: list[date], study_at: list[float], n_new:
     for i in range(len(dates)):
         t, spaced = study_at[i], 0
         card = model.review(model.review(None, 3, t), 3, t)  # two learning steps, Good
-        while card[4] < ends[-1]:
-            j = next(k for k in range(len(dates)) if card[4] < ends[k])
+        while card[4] <= ends[-1]:
+            j = bisect.bisect_left(ends, card[4])
             card = model.review(card, 3, study_at[j])
             spaced += 1
         if spaced >= MIN_SPACED_REVIEWS:

@@ -235,3 +235,29 @@ def test_far_dates_and_bad_clocks_are_one_line(studied, monkeypatch):
     monkeypatch.setenv("QUIZ_NOW", "yesterday")
     result = CliRunner().invoke(cli, ["plan", "--date", "2027-04-01"])
     assert result.exit_code == 2 and "QUIZ_NOW='yesterday' is not a date" in result.output
+
+
+def test_quiz_study_in_a_real_terminal_takes_its_new_cards_from_the_plan(quiz_home):
+    """The fixture bank's 4 new cards: without a plan study offers all 4; the plan spreads them over days."""
+    import shutil
+
+    import pexpect
+
+    fixture = ROOT / "tests" / "data" / "bank"
+    env = {**os.environ, "QUIZ_HOME": str(quiz_home), "QUIZ_QUESTIONS_DIR": str(fixture), "QUIZ_LANG": "en",
+           "QUIZ_NOW": "2027-03-01T08:00", "COLUMNS": "100", "TERM": "xterm"}  # fmt: skip
+    result = CliRunner().invoke(cli, ["plan", "--date", "2027-03-21", "--json"], env=env)
+    body = json.loads(result.output)
+    assert body["new_cards"] == 4 and body["days"][0]["quota"] < 4
+    quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
+    child = pexpect.spawn(quiz, ["study"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 100))
+    child.expect(f"new {body['days'][0]['quota']}")
+    child.expect("q: quit")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    CliRunner().invoke(cli, ["plan", "--clear"], env=env)
+    child = pexpect.spawn(quiz, ["study"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 100))
+    child.expect("new 4")
+    child.expect("q: quit")
+    child.send("q")
+    child.expect(pexpect.EOF)
