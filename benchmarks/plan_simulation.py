@@ -206,6 +206,11 @@ def table(runs: dict[str, list[Run]]) -> list[dict]:
             row["forecast_max_error"] = round(max(errs), 3)
             row["forecast_total_error"] = round(max(abs(sum(r.forecast) - r.total) / r.total for r in rs), 4)
             row["forecast_cumulative_max_error"] = round(max(e for r in rs for e in r.cumulative_errors()), 3)
+            mean_f = [statistics.mean(x) for x in zip(*(r.forecast for r in rs), strict=True)]
+            mean_d = [statistics.mean(x) for x in zip(*(r.per_day for r in rs), strict=True)]
+            errs_mean = [abs(f - d) / d for f, d in zip(mean_f, mean_d, strict=True)]
+            row["forecast_vs_seed_mean_within_10pct"] = round(sum(e <= 0.10 for e in errs_mean) / len(errs_mean), 3)
+            row["forecast_vs_seed_mean_max_error"] = round(max(errs_mean), 3)
         rows.append(row)
     return rows
 
@@ -259,6 +264,8 @@ def main() -> None:
     plan = rows[-1]
     print(f"plan: caps {plan['cap']}, peak <= cap on every seed: {plan['peak_le_cap']}; forecast per day within 10%: "
           f"{plan['forecast_days_within_10pct']:.0%} of days (max error {plan['forecast_max_error']:.0%}); "
+          f"against the mean over seeds {plan['forecast_vs_seed_mean_within_10pct']:.0%} of days "
+          f"(max error {plan['forecast_vs_seed_mean_max_error']:.0%}); "
           f"reviews so far within {plan['forecast_cumulative_max_error']:.1%} every day; "
           f"total forecast error {plan['forecast_total_error']:.1%}")
 
