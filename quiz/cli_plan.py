@@ -131,8 +131,11 @@ def plan(when, topics, target, max_per_day, minutes_per_day, show, clear, as_jso
     if not when:
         body = store.active_plan()
         if body is None:
-            click.echo("no active plan; make one with: quiz plan --date YYYY-MM-DD", err=not show)
-            sys.exit(1 if show else 0)
+            if show:
+                click.echo("Error: no active plan; make one with: quiz plan --date YYYY-MM-DD", err=True)
+                sys.exit(1)
+            click.echo("no active plan; make one with: quiz plan --date YYYY-MM-DD")
+            return
         if not _readable(body):
             click.echo(DAMAGED, err=True)
             sys.exit(1)
