@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .cli_contrib import new
 from .errors import TYPES, QuizError
+from .safe_text import clean
 
 
 def default_lang() -> str:
@@ -35,11 +36,23 @@ class QuizGroup(click.Group):
             return super().invoke(ctx)
         except QuizError as exc:
             for line in exc.lines():
-                click.echo(line if line.startswith("...") else f"Error: {line}", err=True)
+                click.echo(clean(line) if line.startswith("...") else f"Error: {clean(line)}", err=True)
             ctx.exit(1)
 
     def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
         return list(self.commands)
+
+
+def _tolerate_narrow_encodings() -> None:
+    """On an ASCII (or other non-UTF) stdout, print what cannot be encoded as `?` instead of raising:
+    `LC_ALL=C quiz list` degrades to ASCII (rich also switches its tables to ASCII borders)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot change: leave it as it is
+                pass
 
 
 def bank_option(fn):
@@ -92,6 +105,7 @@ def cli():
     torch program that measures the claim. Progress lives in QUIZ_HOME (default: the
     platform's user data directory).
     """
+    _tolerate_narrow_encodings()
 
 
 @cli.command()
@@ -262,7 +276,7 @@ def check(fmt, codes, ref, run_verifiers, banks):
         click.echo(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            click.echo(p.github() if fmt == "github" else str(p))
+            click.echo(clean(p.github() if fmt == "github" else str(p)))
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
@@ -295,7 +309,7 @@ def verify(names, list_only, seed, update, as_json):
             click.echo(json.dumps([{"name": n, "claim": c} for n, c in claims.items()], ensure_ascii=False, indent=2))
         else:
             for n, c in claims.items():
-                click.echo(f"{n:28} {c}")
+                click.echo(f"{n:28} {clean(c)}")
         return
     import time
 
@@ -320,9 +334,9 @@ def verify(names, list_only, seed, update, as_json):
         ui.console.print(ui.verify_table(results))
         failed = [r.name for r in results if not r.passed]
         total = sum(r.seconds for r in results)
-        ui.console.print(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of checks, "
-                         f"{time.perf_counter() - wall:.1f} s with loading torch"
-                         + (f"; FAILED: {', '.join(failed)}" if failed else ""))  # fmt: skip
+        ui.console.print(ui.plain(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of "
+                                  f"checks, {time.perf_counter() - wall:.1f} s with loading torch"
+                                  + (f"; FAILED: {', '.join(failed)}" if failed else "")))  # fmt: skip
     if update:
         if names:
             click.echo("Error: --update rewrites the whole table; run it without names", err=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import TYPES
+from .safe_text import clean
 
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # as in bank.py, without loading the YAML machinery
 
@@ -78,7 +79,7 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         if path.exists():
             _, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
             if any(p.code in ("Q002", "Q019") for p in broken):
-                click.echo(f"Error: {broken[0]}; fix it before adding a question", err=True)
+                click.echo(f"Error: {clean(str(broken[0]))}; fix it before adding a question", err=True)
                 sys.exit(1)
         if slug is None and _interactive():
             slug = click.prompt("Id slug (lowercase words, e.g. why-scale)", default=f"todo-{qtype}")
@@ -96,7 +97,7 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         try:
             line = scaffold.append_question(path, block)
         except ValueError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {clean(str(exc))}", err=True)
             sys.exit(1)
         # The file must still parse, and hold the new question; otherwise put it back as it was.
         data, found = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))

@@ -109,7 +109,8 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
                     if undone is None:
                         ui.console.print("Nothing to undo.", style="dim")
                         continue
-                    ui.console.print(f"Undid your answer to {undone.question.id}; it is shown again.", style="yellow")
+                    ui.console.print(ui.plain(f"Undid your answer to {undone.question.id}; it is shown again.",
+                                              style="yellow"))  # fmt: skip
                     break
                 else:
                     rating = proposed if k in ("enter", " ") else int(k)
