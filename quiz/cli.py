@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_backup import backup
 from .cli_contrib import new
 from .errors import TYPES, QuizError
 from .safe_text import clean
@@ -89,11 +90,15 @@ def load_bank(banks: tuple[Path, ...]):
     return bank
 
 
-def open_store():
+def open_store(write: bool = False):
+    """The study database; `write`: this command records something (health check, daily backup)."""
     from .paths import data_dir
     from .store import Store
 
-    return Store.open(data_dir())
+    store = Store.open(data_dir(), write=write)
+    for warning in store.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    return store
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +133,7 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     if unknown:
         raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
                                  param_hint="--topic")  # fmt: skip
-    store = open_store()
+    store = open_store(write=True)
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
         from dataclasses import replace
@@ -137,7 +142,9 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
                          reviews_per_day=limits.reviews_per_day if max_reviews is None else max_reviews)  # fmt: skip
     session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
                             rng=random.Random(seed))  # fmt: skip
-    run_study(session, bank, lang, random.Random(seed))
+    status = run_study(session, bank, lang, random.Random(seed))
+    if status:
+        sys.exit(status)
 
 
 @cli.command()
@@ -162,8 +169,10 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
         sys.exit(1)
     from collections import deque
 
-    session = Session(open_store(), deque(items), cram=True)  # logged, never rescheduled
-    run_exam(session, bank, lang, rng, minutes)
+    session = Session(open_store(write=True), deque(items), cram=True)  # logged, never rescheduled
+    status = run_exam(session, bank, lang, rng, minutes)
+    if status:
+        sys.exit(status)
 
 
 @cli.command(name="list")
@@ -355,7 +364,7 @@ def config(key, value, as_json):
     """Show settings, or set one: quiz config new_per_day 30."""
     from .session import SETTINGS, Limits
 
-    store = open_store()
+    store = open_store(write=True)
     if key is None:
         limits = Limits.from_store(store)
         if as_json:
@@ -388,7 +397,7 @@ def config(key, value, as_json):
 @click.option("--dry-run", is_flag=True, help="Fit and show the parameters without saving them.")
 def optimize(reset, dry_run):
     """Fit the FSRS scheduler to your own review history (needs 512+ reviews of mature cards)."""
-    store = open_store()
+    store = open_store(write=True)
     if reset:
         store.set_setting("fsrs_parameters", "")
         click.echo("Using the default FSRS parameters.")
@@ -454,6 +463,7 @@ def export(output, topics, tags, lang, banks):
 
 
 cli.add_command(new)
+cli.add_command(backup)
 
 if __name__ == "__main__":
     cli()

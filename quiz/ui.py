@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from . import clock
-from .safe_text import clean
 from .bank import Bank, Question
 from .cards import Presented
+from .safe_text import clean
 from .session import Item, Summary
 
 TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
@@ -265,7 +265,8 @@ def exam_panel(p: Presented, number: int, total: int, deadline: float | None) ->
     body = question_body(p)
     left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
     return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
-                 subtitle=plain(p.question.topic), subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
+                 subtitle=plain(p.question.topic), subtitle_align="right", border_style="magenta",
+                 padding=(1, 2))  # fmt: skip
 
 
 def exam_report_panel(report, seconds: float, lang: str) -> Panel:
