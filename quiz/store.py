@@ -243,7 +243,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             result = [str(exc)]
         if result != ["ok"]:
-            raise StoreError(f"{self.path} is damaged (quick_check: {result[0]}); nothing was written to it. Restore "
+            lines = [ln for r in result for ln in str(r).splitlines() if ln.strip() and not ln.startswith("***")]
+            first = (lines or ["not ok"])[0] + (f" and {len(lines) - 1} more" if len(lines) > 1 else "")
+            raise StoreError(f"{self.path} is damaged (quick_check: {first}); nothing was written to it. Restore "
                              "a backup (`quiz backup list`, `quiz backup restore NAME`) or move it aside")  # fmt: skip
         return True
 
