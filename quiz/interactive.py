@@ -86,7 +86,7 @@ def save(session: Session, rating: int, **answer) -> None:
                 retries += 1
                 ui.console.print("another quiz is writing; retrying...", style="yellow")
                 continue
-            ui.console.print(ui.plain(f"Error: {exc}", style="bold red"))
+            ui.console.print(ui.plain(f"Error: {exc}", style="bold red"), soft_wrap=True)  # one line, however long
             ui.console.print("r to retry, q to quit", style="dim")
             if key({"r", "q"}) == "q":
                 raise NotSaved from None
