@@ -75,13 +75,14 @@ def daily(store) -> list[str]:
 
 def resolve(data_dir: Path, name: str) -> Path:
     """The backup called `name` (quiz-YYYY-MM-DD.db, or just the date); never a path elsewhere."""
+    given = name
     name = name if name.endswith(".db") else f"{name}.db"
     if not name.startswith("quiz-"):
         name = f"quiz-{name}"
     path = backup_dir(data_dir) / name
     if not NAME_RE.match(name) or not path.is_file():
         known = ", ".join(p.name for p in backups(data_dir)) or "none yet"
-        raise StoreError(f"no backup {name!r} in {backup_dir(data_dir)} (backups: {known})")
+        raise StoreError(f"no backup {given!r} in {backup_dir(data_dir)} (backups: {known})")
     return path
 
 

@@ -8,6 +8,10 @@ import sys
 import click
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _data_dir():
     from .paths import data_dir
 
@@ -74,7 +78,7 @@ def restore(name: str, yes: bool) -> None:
     data = _data_dir()
     source = resolve(data, name)  # a one-line error before asking anything
     if not yes:
-        if not sys.stdin.isatty():
+        if not _interactive():
             click.echo("Error: restoring replaces your progress; pass --yes to confirm without a terminal", err=True)
             sys.exit(2)
         click.confirm(f"Replace your progress with {source.name}? The current database is kept aside", abort=True)
