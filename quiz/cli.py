@@ -56,6 +56,19 @@ def _tolerate_narrow_encodings() -> None:
                 pass
 
 
+def printable(text: str) -> str:
+    """Text without terminal controls, and in ASCII when stdout cannot encode more (click would otherwise
+    send UTF-8 bytes to an ASCII terminal)."""
+    text = clean(text)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if not encoding.lower().replace("-", "").startswith("utf"):
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            pass
+    return text
+
+
 def bank_option(fn):
     return click.option(
         "--bank", "banks", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -285,7 +298,7 @@ def check(fmt, codes, ref, run_verifiers, banks):
         click.echo(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            click.echo(clean(p.github() if fmt == "github" else str(p)))
+            click.echo(printable(p.github() if fmt == "github" else str(p)))
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
@@ -318,7 +331,7 @@ def verify(names, list_only, seed, update, as_json):
             click.echo(json.dumps([{"name": n, "claim": c} for n, c in claims.items()], ensure_ascii=False, indent=2))
         else:
             for n, c in claims.items():
-                click.echo(f"{n:28} {clean(c)}")
+                click.echo(printable(f"{n:28} {c}"))
         return
     import time
 
