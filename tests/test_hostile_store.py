@@ -158,18 +158,28 @@ def with_setting(home: Path, key: str, value: str) -> Path:
 
 
 SETTINGS = {
-    "new_per_day_text": ("new_per_day", "abc", r"setting new_per_day = 'abc' in \S+/quiz\.db is not valid \(new cards "
-                                                r"introduced per day \(default 20\)\); set it with `quiz config new_per_day VALUE`"),
-    "negative_reviews": ("reviews_per_day", "-5", r"setting reviews_per_day = '-5' in \S+ is not valid \(.*\); set it with "
-                                                  r"`quiz config reviews_per_day VALUE`"),
-    "retention_out_of_range": ("retention", "2", r"setting retention = '2' in \S+ is not valid \(desired retention, "
-                                                 r"0\.70 to 0\.99 \(default 0\.9\)\); set it with `quiz config retention VALUE`"),
-    "parameters_wrong_length": ("fsrs_parameters", "[1, 2, 3]", r"the saved FSRS parameters in \S+/quiz\.db are unusable "
-                                r"\(expected a list of 21 numbers\); `quiz optimize --reset` goes back to the defaults"),
-    "parameters_not_json": ("fsrs_parameters", "{oops", r"the saved FSRS parameters in \S+ are unusable \(expected a "
-                            r"list of 21 numbers\); `quiz optimize --reset` goes back to the defaults"),
-    "parameters_not_numbers": ("fsrs_parameters", '["a"' + ', "b"' * 20 + "]", r"the saved FSRS parameters .* `quiz optimize "
-                               r"--reset` goes back to the defaults"),
+    "new_per_day_text": (
+        "new_per_day", "abc",
+        r"setting new_per_day = 'abc' in \S+/quiz\.db is not valid \(new cards introduced per day \(default 20\)\); "
+        r"set it with `quiz config new_per_day VALUE`"),
+    "negative_reviews": (
+        "reviews_per_day", "-5",
+        r"setting reviews_per_day = '-5' in \S+ is not valid \(.*\); set it with `quiz config reviews_per_day VALUE`"),
+    "retention_out_of_range": (
+        "retention", "2",
+        r"setting retention = '2' in \S+ is not valid \(desired retention, 0\.70 to 0\.99 \(default 0\.9\)\); "
+        r"set it with `quiz config retention VALUE`"),
+    "parameters_wrong_length": (
+        "fsrs_parameters", "[1, 2, 3]",
+        r"the saved FSRS parameters in \S+/quiz\.db are unusable \(expected a list of 21 numbers\); "
+        r"`quiz optimize --reset` goes back to the defaults"),
+    "parameters_not_json": (
+        "fsrs_parameters", "{oops",
+        r"the saved FSRS parameters in \S+ are unusable \(expected a list of 21 numbers\); "
+        r"`quiz optimize --reset` goes back to the defaults"),
+    "parameters_not_numbers": (
+        "fsrs_parameters", '["a"' + ', "b"' * 20 + "]",
+        r"the saved FSRS parameters .* `quiz optimize --reset` goes back to the defaults"),
 }  # fmt: skip
 
 
