@@ -136,11 +136,21 @@ def _preflight(path: Path) -> None:
                          f"`chmod u+w {path}` or set QUIZ_HOME elsewhere")  # fmt: skip
 
 
+def _nearly_full(directory: Path) -> bool:
+    """SQLite reports a full disk as an I/O error when it cannot grow its shared-memory file."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(directory).free < 64 * 1024
+    except OSError:
+        return False
+
+
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     msg = str(exc)
     if "locked" in msg or "busy" in msg:
         return StoreBusy(f"{path} is locked by another quiz process; finish that session and try again")
-    if "disk is full" in msg:
+    if "disk is full" in msg or ("disk I/O" in msg and _nearly_full(path.parent)):
         return StoreError(f"cannot write {path}: the disk is full; free some space and try again")
     if "readonly" in msg or "unable to open" in msg or "disk I/O" in msg:
         return StoreError(f"cannot write {path} ({msg}); make the directory writable or set QUIZ_HOME elsewhere")

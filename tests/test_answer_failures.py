@@ -144,3 +144,69 @@ def test_exam_answers_get_the_same_protection(quiz_home, screen, monkeypatch):
     assert interactive.exam(session, bank, "en", random.Random(0)) == 0
     assert "was not saved" in screen.getvalue()
     assert reviews(quiz_home) == [("basics.scale-why", 3)]  # self-graded right: logged as Good
+
+
+def fill(path) -> None:
+    with open(path, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass  # the disk is full now
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KiB tmpfs (needs root, as on our machines and in CI); skipped where it cannot be mounted."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_really_full_disk_during_an_answer(tiny_disk):
+    """The real thing, through a pseudo-terminal: the disk fills up between opening the store and answering."""
+    import os
+    import shutil
+    import sys
+
+    import pexpect
+
+    home = tiny_disk / "home"
+    env = {**os.environ, "QUIZ_HOME": str(home), "QUIZ_QUESTIONS_DIR": str(FIXTURE), "QUIZ_LANG": "en"}
+    quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
+    child = pexpect.spawn(quiz, ["study", "--seed", "1"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 200))
+    child.expect("show answer")
+    fill(tiny_disk / "filler")  # the disk fills up while the learner thinks
+    child.send("\r")
+    child.expect("1-4 rate")
+    child.send("4")
+    child.expect(r"Error: your answer to basics\.scale-why \(Easy\) was not saved: cannot write \S+/quiz\.db: the disk is "
+                 r"full; free some space and try again")  # fmt: skip
+    child.expect("r to retry, q to quit")
+    child.send("q")
+    child.expect("Cards done: 0")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1 and "Traceback" not in child.before
+    (tiny_disk / "filler").unlink()
+    assert reviews(home) == []
+
+
+def test_a_disk_already_full_at_start_says_so(tiny_disk):
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    home = tiny_disk / "home"
+    Store.open(home, write=True).close()
+    fill(tiny_disk / "filler")
+    result = CliRunner().invoke(cli, ["config", "new_per_day", "3"], env={"QUIZ_HOME": str(home)})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.fullmatch(r"Error: cannot write \S+/quiz\.db: the disk is full; free some space and try again\n",
+                        result.stderr), result.stderr  # fmt: skip
