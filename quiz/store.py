@@ -243,7 +243,8 @@ class Store:
         """PRAGMA quick_check unless it already passed today; raise on damage. True if it ran."""
         c = self.conn
         try:
-            if c.execute("SELECT value FROM settings WHERE key = ?", (CHECK_KEY,)).fetchone() == (today(),):
+            row = c.execute("SELECT value FROM settings WHERE key = ?", (CHECK_KEY,)).fetchone()
+            if row is not None and row[0] == today():
                 return False
         except sqlite3.DatabaseError as exc:
             if "no such table" not in str(exc):

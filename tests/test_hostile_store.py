@@ -203,15 +203,25 @@ def test_the_named_command_does_fix_the_setting(quiz_home):
 
 
 def test_quick_check_runs_once_a_day_and_records_when(quiz_home, monkeypatch):
+    """Counted at the SQLite level: every statement any connection runs is traced."""
     healthy(quiz_home, reviews=3)
+    ran = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: ran.append(sql) if sql.startswith("PRAGMA quick_check") else None)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
     assert Store.open(quiz_home, write=True).setting(CHECK_KEY) == "2026-12-01"
-    calls = []
-    monkeypatch.setattr(Store, "_quick_check", lambda self, real=Store._quick_check: calls.append(1) or real(self))
-    Store.open(quiz_home, write=True).close()
+    assert ran == ["PRAGMA quick_check"]
+    Store.open(quiz_home, write=True).close()  # the same day: not again
     Store.open(quiz_home).close()  # reading commands never check
-    assert calls == [1]  # called, but found today's date and did not run the pragma
+    assert ran == ["PRAGMA quick_check"]
     monkeypatch.setenv("QUIZ_NOW", "2026-12-02T08:00")
     assert Store.open(quiz_home, write=True).setting(CHECK_KEY) == "2026-12-02"
+    assert ran == ["PRAGMA quick_check"] * 2
 
 
 def test_damage_found_the_day_after_the_last_check_is_still_refused(quiz_home, monkeypatch):
