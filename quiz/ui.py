@@ -46,7 +46,7 @@ class Prose:
     (a choice letter, a bullet) gets a hanging indent so wrapped lines stay aligned under the text."""
 
     def __init__(self, text: str, style: str = "", prefix: str = "", prefix_style: str = "bold"):
-        self.text, self.style, self.prefix, self.prefix_style = clean(text), style, prefix, prefix_style
+        self.text, self.style, self.prefix, self.prefix_style = printable(text), style, prefix, prefix_style
 
     def __rich_console__(self, console, options):
         from .wrap import HAS_CJK, wrap
@@ -71,14 +71,27 @@ def t(key: str, lang: str, **kw) -> str:
 
 def plain(text: object, style: str = "") -> Text:
     """Bank, store or learner text as a rich Text: never read as markup, control characters removed."""
-    return Text(clean(text), style=style)
+    return Text(printable(text), style=style)
+
+
+def printable(text: object) -> str:
+    """`clean(text)`, and on a stdout that is not UTF-8 (LC_ALL=C) what it cannot encode becomes `?`
+    before rich measures it, so a Chinese character does not leave a table a column short."""
+    text = clean(text)
+    encoding = (console.encoding or "utf-8").lower().replace("-", "")
+    if not encoding.startswith("utf"):
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            pass
+    return text
 
 
 def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
     q = item.question
     done, due, new = counts
     h = Text()
-    h.append(clean(title), style="bold")
+    h.append(printable(title), style="bold")
     h.append(f" · {TYPE_LABEL[q.type]} · ", style="dim")
     h.append("★" * q.difficulty + "☆" * (3 - q.difficulty), style="yellow")
     h.append(f"   done {done} · due {due} · new {new}", style="dim")
@@ -106,9 +119,9 @@ def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel
     if correct is not None:
         verdict = Text(t("right" if correct else "wrong", p.lang), style="bold green" if correct else "bold red")
         if given is not None and p.question.type != "mcq":
-            verdict.append(f"  (you: {clean(given)})", style="dim")
+            verdict.append(f"  (you: {printable(given)})", style="dim")
         body.append(verdict)
-    for i, choice in enumerate(map(clean, p.choices)):
+    for i, choice in enumerate(map(printable, p.choices)):
         if i == p.correct_index:
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✓", style="bold green"))
         elif given is not None and given.lower() == chr(97 + i):
@@ -134,12 +147,12 @@ def explanation_panel(q: Question, lang: str) -> Panel:
     if q.explanation:
         body.append(Prose(q.explanation.get(lang)))
     if q.sources:
-        body.append(Text("Sources" if lang == "en" else "来源", style="bold"))
+        body.append(plain("Sources" if lang == "en" else "来源", style="bold"))
         body += [plain(f"  • {format_source(s)}") for s in q.sources]
     if q.verifier:
         body.append(plain(f"Verifier: {q.verifier} (press v)", style="dim"))
     return Panel(Group(*body) if body else Text("No explanation for this card."), border_style="cyan",
-                 title="explanation" if lang == "en" else "解释", title_align="left")  # fmt: skip
+                 title=plain("explanation" if lang == "en" else "解释"), title_align="left")  # fmt: skip
 
 
 def format_source(s: dict) -> str:
@@ -162,7 +175,7 @@ def verify_table(results: list, show_verifier: bool = True, highlight: str | Non
     for col in ("measured", "", "expected", "tolerance", "result", "s"):
         table.add_column(col, justify="center" if col in ("", "result") else "right", no_wrap=True)
     for r in results:
-        lead = [Text.assemble((clean(r.name), "bold"), "\n", (clean(r.claim), "dim"))] if show_verifier else []
+        lead = [Text.assemble((printable(r.name), "bold"), "\n", (printable(r.claim), "dim"))] if show_verifier else []
         if r.error:
             table.add_row(*lead, "[red]raised[/]", plain(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
         for i, c in enumerate(r.checks):
@@ -200,7 +213,8 @@ def summary_panel(s: Summary, lang: str) -> Panel:
         from .scheduler import format_interval
 
         lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
-    return Panel(plain("\n".join(lines)), title="summary" if not zh else "小结", title_align="left", border_style="blue")
+    return Panel(plain("\n".join(lines)), title=plain("summary" if not zh else "小结"), title_align="left",
+                 border_style="blue")
 
 
 def questions_table(questions: list[Question], lang: str) -> Table:
@@ -208,7 +222,7 @@ def questions_table(questions: list[Question], lang: str) -> Table:
     for col in ("id", "type", "diff", "verifier", "prompt"):
         table.add_column(col, overflow="fold" if col == "prompt" else "ellipsis", no_wrap=col != "prompt")
     for q in questions:
-        prompt = clean(q.prompt.get(lang)).replace("\n", " ")
+        prompt = printable(q.prompt.get(lang)).replace("\n", " ")
         table.add_row(plain(q.id), q.type, str(q.difficulty), plain(q.verifier or ""),
                       Text(prompt[:90] + ("…" if len(prompt) > 90 else "")))  # fmt: skip
     return table
@@ -280,7 +294,7 @@ def exam_report_panel(report, seconds: float, lang: str) -> Panel:
     body: list = [head, table]
     if report.missed:
         body.append(plain("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
-    return Panel(Group(*body), title="mock interview result" if lang == "en" else "模拟面试结果", title_align="left",
+    return Panel(Group(*body), title=plain("mock interview result" if lang == "en" else "模拟面试结果"), title_align="left",
                  border_style="magenta")  # fmt: skip
 
 

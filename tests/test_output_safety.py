@@ -134,3 +134,6 @@ def test_ascii_stdout_degrades_without_a_traceback(args, quiz_home):
     assert len(text.splitlines()) >= 3
     if args[0] in ("list", "show"):
         assert "?" in text  # the Chinese text became ?, the layout is still there
+    if args[0] != "verify":  # ASCII borders, and every bordered line as wide as the others
+        boxed = [ln.rstrip() for ln in text.splitlines() if ln[:1] in "+|"]
+        assert boxed and len({len(ln) for ln in boxed}) == 1, text
