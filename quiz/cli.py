@@ -15,9 +15,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_backup import backup
 from .cli_contrib import new
 from .cli_plan import plan
 from .errors import TYPES, QuizError
+from .safe_text import clean
 
 
 def default_lang() -> str:
@@ -36,11 +38,36 @@ class QuizGroup(click.Group):
             return super().invoke(ctx)
         except QuizError as exc:
             for line in exc.lines():
-                click.echo(line if line.startswith("...") else f"Error: {line}", err=True)
+                click.echo(clean(line) if line.startswith("...") else f"Error: {clean(line)}", err=True)
             ctx.exit(1)
 
     def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
         return list(self.commands)
+
+
+def _tolerate_narrow_encodings() -> None:
+    """On an ASCII (or other non-UTF) stdout, print what cannot be encoded as `?` instead of raising:
+    `LC_ALL=C quiz list` degrades to ASCII (rich also switches its tables to ASCII borders)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot change: leave it as it is
+                pass
+
+
+def printable(text: str) -> str:
+    """Text without terminal controls, and in ASCII when stdout cannot encode more (click would otherwise
+    send UTF-8 bytes to an ASCII terminal)."""
+    text = clean(text)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if not encoding.lower().replace("-", "").startswith("utf"):
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            pass
+    return text
 
 
 def bank_option(fn):
@@ -77,11 +104,15 @@ def load_bank(banks: tuple[Path, ...]):
     return bank
 
 
-def open_store():
+def open_store(write: bool = False):
+    """The study database; `write`: this command records something (health check, daily backup)."""
     from .paths import data_dir
     from .store import Store
 
-    return Store.open(data_dir())
+    store = Store.open(data_dir(), write=write)
+    for warning in store.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    return store
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,6 +124,7 @@ def cli():
     torch program that measures the claim. Progress lives in QUIZ_HOME (default: the
     platform's user data directory).
     """
+    _tolerate_narrow_encodings()
 
 
 @cli.command()
@@ -115,7 +147,7 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     if unknown:
         raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
                                  param_hint="--topic")  # fmt: skip
-    store = open_store()
+    store = open_store(write=True)
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
         from dataclasses import replace
@@ -124,7 +156,9 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
                          reviews_per_day=limits.reviews_per_day if max_reviews is None else max_reviews)  # fmt: skip
     session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
                             rng=random.Random(seed))  # fmt: skip
-    run_study(session, bank, lang, random.Random(seed))
+    status = run_study(session, bank, lang, random.Random(seed))
+    if status:
+        sys.exit(status)
 
 
 @cli.command()
@@ -149,8 +183,10 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
         sys.exit(1)
     from collections import deque
 
-    session = Session(open_store(), deque(items), cram=True)  # logged, never rescheduled
-    run_exam(session, bank, lang, rng, minutes)
+    session = Session(open_store(write=True), deque(items), cram=True)  # logged, never rescheduled
+    status = run_exam(session, bank, lang, rng, minutes)
+    if status:
+        sys.exit(status)
 
 
 @cli.command(name="list")
@@ -263,7 +299,7 @@ def check(fmt, codes, ref, run_verifiers, banks):
         click.echo(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            click.echo(p.github() if fmt == "github" else str(p))
+            click.echo(printable(p.github() if fmt == "github" else str(p)))
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
@@ -296,7 +332,7 @@ def verify(names, list_only, seed, update, as_json):
             click.echo(json.dumps([{"name": n, "claim": c} for n, c in claims.items()], ensure_ascii=False, indent=2))
         else:
             for n, c in claims.items():
-                click.echo(f"{n:28} {c}")
+                click.echo(printable(f"{n:28} {c}"))
         return
     import time
 
@@ -321,9 +357,9 @@ def verify(names, list_only, seed, update, as_json):
         ui.console.print(ui.verify_table(results))
         failed = [r.name for r in results if not r.passed]
         total = sum(r.seconds for r in results)
-        ui.console.print(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of checks, "
-                         f"{time.perf_counter() - wall:.1f} s with loading torch"
-                         + (f"; FAILED: {', '.join(failed)}" if failed else ""))  # fmt: skip
+        ui.console.print(ui.plain(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of "
+                                  f"checks, {time.perf_counter() - wall:.1f} s with loading torch"
+                                  + (f"; FAILED: {', '.join(failed)}" if failed else "")))  # fmt: skip
     if update:
         if names:
             click.echo("Error: --update rewrites the whole table; run it without names", err=True)
@@ -342,7 +378,7 @@ def config(key, value, as_json):
     """Show settings, or set one: quiz config new_per_day 30."""
     from .session import SETTINGS, Limits
 
-    store = open_store()
+    store = open_store(write=True)
     if key is None:
         limits = Limits.from_store(store)
         if as_json:
@@ -375,7 +411,7 @@ def config(key, value, as_json):
 @click.option("--dry-run", is_flag=True, help="Fit and show the parameters without saving them.")
 def optimize(reset, dry_run):
     """Fit the FSRS scheduler to your own review history (needs 512+ reviews of mature cards)."""
-    store = open_store()
+    store = open_store(write=True)
     if reset:
         store.set_setting("fsrs_parameters", "")
         click.echo("Using the default FSRS parameters.")
@@ -442,6 +478,7 @@ def export(output, topics, tags, lang, banks):
 
 cli.add_command(new)
 cli.add_command(plan)
+cli.add_command(backup)
 
 if __name__ == "__main__":
     cli()

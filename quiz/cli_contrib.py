@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import TYPES
+from .safe_text import clean
 
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # as in bank.py, without loading the YAML machinery
 
@@ -28,6 +29,14 @@ def _ask_or_fail(value: str | None, option: str, prompt: str, **kwargs) -> str:
     if not _interactive():
         raise click.UsageError(f"missing {option} (stdin is not a terminal, so quiz cannot ask for it)")
     return click.prompt(prompt, **kwargs)
+
+
+def _cannot_write(exc: OSError, directory: Path) -> None:
+    """One line for a bank or verifier directory that cannot be written, then exit 1."""
+    where = exc.filename or directory
+    click.echo(f"Error: cannot write {clean(str(where))} ({exc.strerror or exc}); choose a writable directory "
+               "with --bank-dir / --verifier-dir", err=True)  # fmt: skip
+    sys.exit(1)
 
 
 def _topic_type(value: str) -> str:
@@ -78,7 +87,7 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         if path.exists():
             _, broken = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
             if any(p.code in ("Q002", "Q019") for p in broken):
-                click.echo(f"Error: {broken[0]}; fix it before adding a question", err=True)
+                click.echo(f"Error: {clean(str(broken[0]))}; fix it before adding a question", err=True)
                 sys.exit(1)
         if slug is None and _interactive():
             slug = click.prompt("Id slug (lowercase words, e.g. why-scale)", default=f"todo-{qtype}")
@@ -90,14 +99,16 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
             sys.exit(1)
         block = scaffold.question_template(qid, qtype, verifier=verifier)
         created = not path.exists()
-        if created and not bank_dir.is_dir():
-            bank_dir.mkdir(parents=True)
-        before = path.read_text(encoding="utf-8") if not created else None
         try:
+            if created and not bank_dir.is_dir():
+                bank_dir.mkdir(parents=True)
+            before = path.read_bytes() if not created else None
             line = scaffold.append_question(path, block)
         except ValueError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {clean(str(exc))}", err=True)
             sys.exit(1)
+        except OSError as exc:
+            _cannot_write(exc, bank_dir)
         # The file must still parse, and hold the new question; otherwise put it back as it was.
         data, found = parse_yaml(path.read_text(encoding="utf-8"), display_path(path))
         qs = data.get("questions") if isinstance(data, dict) else None
@@ -106,7 +117,7 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
             if before is None:
                 path.unlink()
             else:
-                path.write_text(before, encoding="utf-8")
+                scaffold._write_atomic(path, before.decode("utf-8"))
             click.echo(f"Error: could not append to {display_path(path)} cleanly; add the question by hand:\n"
                        + block, err=True)  # fmt: skip
             sys.exit(1)
@@ -116,8 +127,11 @@ def new(topic: str | None, qtype: str | None, slug: str | None, verifier: str | 
         if claim is None and _interactive():
             claim = click.prompt("The claim, in one sentence", default="", show_default=False)
         vpath = verifier_dir / f"{verifier}.py"
-        verifier_dir.mkdir(parents=True, exist_ok=True)
-        vpath.write_text(scaffold.verifier_template(verifier, claim or ""), encoding="utf-8")
+        try:
+            verifier_dir.mkdir(parents=True, exist_ok=True)
+            scaffold._write_atomic(vpath, scaffold.verifier_template(verifier, claim or ""))
+        except OSError as exc:
+            _cannot_write(exc, verifier_dir)
         click.echo(f"{display_path(vpath)}:1: added verifier {verifier}; "
                    "it fails until you fill in the TODOs")  # fmt: skip
 

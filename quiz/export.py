@@ -71,5 +71,22 @@ def build_package(bank: Bank, questions: list[Question], lang: str):
 
 
 def export(bank: Bank, questions: list[Question], lang: str, path: Path) -> int:
-    build_package(bank, questions, lang).write_to_file(str(path))
+    """Write the deck to a temporary file beside `path`, then rename it over `path`: a failed export
+    (full disk, Ctrl-C) leaves the previous deck as it was."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    package = build_package(bank, questions, lang)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # a deck gets the permissions of any new file, not mkstemp's 0600
+    try:
+        package.write_to_file(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return len(questions)

@@ -1,13 +1,26 @@
-"""Where things live: the repo's banks and verifiers, and the user's data dir."""
+"""Where things live: the built-in banks, verifiers and drills, and the user's data dir.
+
+Installed (pip, pipx, a wheel), the data ships inside the package as quiz/_data/<dir> (see
+pyproject.toml); in a checkout (or an editable install) it is at the top of the repository.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS_DIR = ROOT / "questions"
-VERIFIERS_DIR = ROOT / "verifiers"
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout, when running from one
+
+
+def _data(name: str) -> Path:
+    installed = PACKAGE_DATA / name
+    return installed if installed.is_dir() else ROOT / name
+
+
+QUESTIONS_DIR = _data("questions")
+VERIFIERS_DIR = _data("verifiers")
+DRILLS_DIR = _data("drills")
 
 
 def data_dir() -> Path:

@@ -163,25 +163,29 @@ def append_question(path: Path, block: str, *, title_en: str = "", title_zh: str
     """Append a question block (from question_template) to the bank at `path` and return the line
     number of its `- id:` line. The existing text is kept byte for byte: the block is inserted at
     the end of the `questions:` list (before any top-level key that follows it). A missing file is
-    created with the schema line, topic (the file's name) and title."""
+    created with the schema line, topic (the file's name) and title. The file is replaced atomically,
+    and keeps its BOM and line endings (CRLF stays CRLF, and the new lines use it too)."""
     path = Path(path)
     if not path.exists():
         text = new_bank_header(path.stem, title_en, title_zh)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + block, encoding="utf-8")
+        _write_atomic(path, text + block)
         return text.count("\n") + 1
 
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    q_at = next((i for i, ln in enumerate(lines) if re.match(r"questions\s*:", ln)), None)
+    text = path.read_bytes().decode("utf-8")  # bytes: no newline translation, a BOM stays a \ufeff
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = block.replace("\n", nl)
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)  # only \n ends a line (as in YAML), \r stays in it
+    q_at = next((i for i, ln in enumerate(lines) if re.match(r"questions\s*:", ln.lstrip("\ufeff"))), None)
     if q_at is None:  # no list yet: start one at the end
-        head = text if not text or text.endswith("\n") else text + "\n"
-        path.write_text(head + "questions:\n" + block, encoding="utf-8")
+        head = text if not text or text.endswith("\n") else text + nl
+        _write_atomic(path, head + "questions:" + nl + block)
         return head.count("\n") + 2
 
     rest = lines[q_at].split(":", 1)[1].split("#", 1)[0].strip()
     if rest in ("[]", "null", "~"):  # `questions: []`: becomes a block list
-        lines[q_at] = "questions:" + lines[q_at].split(":", 1)[1].replace(rest, "", 1).rstrip() + "\n"
+        head = lines[q_at].split(":", 1)[0]
+        lines[q_at] = head + ":" + lines[q_at].split(":", 1)[1].replace(rest, "", 1).rstrip() + nl
     elif rest:
         raise ValueError(f"{path}: `questions:` is written inline; append the question by hand")
 
@@ -206,13 +210,39 @@ def append_question(path: Path, block: str, *, title_en: str = "", title_zh: str
 
     before = lines[:end]
     if before and not before[-1].endswith("\n"):
-        before[-1] += "\n"
-    sep = "\n" if end > q_at + 1 and before[-1].strip() else ""  # a blank line between questions
+        before[-1] += nl
+    sep = nl if end > q_at + 1 and before[-1].strip() else ""  # a blank line between questions
     after = lines[end:]
-    tail = ["\n"] if after and after[0].strip() else []
+    tail = [nl] if after and after[0].strip() else []
     new_text = "".join(before) + sep + block + "".join(tail + after)
-    path.write_text(new_text, encoding="utf-8")
+    _write_atomic(path, new_text)
     return len(before) + (1 if sep else 0) + 1
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` as UTF-8 bytes (no newline translation) to a temporary file beside `path`, then
+    rename it over `path`: a failure never leaves half a bank."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _reindent(block: str, shift: int) -> str:

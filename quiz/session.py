@@ -21,8 +21,10 @@ from datetime import datetime
 from . import plan as plan_mod
 from . import scheduler
 from .bank import Bank, Question
+from .errors import StoreError
 from .store import Store
 
+N_FSRS_PARAMETERS = 21  # fsrs 6 weights (fsrs.scheduler.DEFAULT_PARAMETERS); checked without importing fsrs
 RELEARN_WINDOW = 20 * 60  # an Again/Hard in learning comes back this session if due within 20 minutes
 
 
@@ -35,16 +37,48 @@ class Limits:
 
     @classmethod
     def from_store(cls, store: Store) -> Limits:
-        import json
-
+        """The limits saved with `quiz config`; a value that does not parse is one actionable error."""
         d = cls()
-        fitted = store.setting("fsrs_parameters")
+
+        def read(key: str, parse, default):
+            raw = store.setting(key)
+            if raw is None:
+                return default
+            try:
+                value = parse(raw)
+            except ValueError:
+                value = None
+            if value is None or not SETTINGS[key][0](value):
+                raise StoreError(f"setting {key} = {raw[:40]!r} in {store.path} is not valid ({SETTINGS[key][1]}); "
+                                 f"set it with `quiz config {key} VALUE`")  # fmt: skip
+            return value
+
         return cls(
-            new_per_day=int(store.setting("new_per_day", str(d.new_per_day))),
-            reviews_per_day=int(store.setting("reviews_per_day", str(d.reviews_per_day))),
-            retention=float(store.setting("retention", str(d.retention))),
-            parameters=tuple(json.loads(fitted)) if fitted else None,
+            new_per_day=read("new_per_day", int, d.new_per_day),
+            reviews_per_day=read("reviews_per_day", int, d.reviews_per_day),
+            retention=read("retention", float, d.retention),
+            parameters=_parameters(store),
         )
+
+
+def _parameters(store: Store) -> tuple[float, ...] | None:
+    """Fitted FSRS weights, or None for the defaults; anything unusable says how to reset it."""
+    import json
+    import math
+
+    fitted = store.setting("fsrs_parameters")
+    if not fitted:
+        return None
+    try:
+        values = json.loads(fitted)
+        numbers = isinstance(values, list) and all(type(v) in (int, float) and math.isfinite(v) for v in values)
+        ok = numbers and len(values) == N_FSRS_PARAMETERS
+    except (ValueError, RecursionError):
+        ok = False
+    if not ok:
+        raise StoreError(f"the saved FSRS parameters in {store.path} are unusable (expected a list of "
+                         f"{N_FSRS_PARAMETERS} numbers); `quiz optimize --reset` goes back to the defaults")  # fmt: skip
+    return tuple(float(v) for v in values)
 
 
 SETTINGS = {  # name -> (type check, help) for `quiz config`
@@ -204,8 +238,9 @@ class Session:
 
     def answer(self, rating: int, *, given: str | None = None, correct: bool | None = None,
                duration_ms: int | None = None) -> int:  # fmt: skip
-        """Record the answer to the current card (one transaction) and move on."""
-        item = self.queue.popleft()
+        """Record the answer to the current card (one transaction) and move on. If recording fails
+        (AnswerNotSaved), the card stays current, so the same answer can be retried."""
+        item = self.queue[0]
         now = self.clock()
         schedule = None if self.cram else (
             lambda state: scheduler.review(state, rating, now, self.limits.retention, True, self.limits.parameters))
@@ -213,6 +248,7 @@ class Session:
             item.question.id, rating, now=now.timestamp(), schedule=schedule, answer=given, correct=correct,
             duration_ms=duration_ms, content_hash=item.question.content_hash,
         )  # fmt: skip
+        self.queue.popleft()
         self.done += 1
         if correct is not None:
             self.graded += 1

@@ -6,7 +6,6 @@ import time
 from datetime import datetime
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +13,7 @@ from rich.text import Text
 from . import clock
 from .bank import Bank, Question
 from .cards import Presented
+from .safe_text import clean
 from .session import Item, Summary
 
 TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
@@ -46,7 +46,7 @@ class Prose:
     (a choice letter, a bullet) gets a hanging indent so wrapped lines stay aligned under the text."""
 
     def __init__(self, text: str, style: str = "", prefix: str = "", prefix_style: str = "bold"):
-        self.text, self.style, self.prefix, self.prefix_style = text, style, prefix, prefix_style
+        self.text, self.style, self.prefix, self.prefix_style = printable(text), style, prefix, prefix_style
 
     def __rich_console__(self, console, options):
         from .wrap import HAS_CJK, wrap
@@ -69,11 +69,29 @@ def t(key: str, lang: str, **kw) -> str:
     return T[key][lang].format(**kw)
 
 
+def plain(text: object, style: str = "") -> Text:
+    """Bank, store or learner text as a rich Text: never read as markup, control characters removed."""
+    return Text(printable(text), style=style)
+
+
+def printable(text: object) -> str:
+    """`clean(text)`, and on a stdout that is not UTF-8 (LC_ALL=C) what it cannot encode becomes `?`
+    before rich measures it, so a Chinese character does not leave a table a column short."""
+    text = clean(text)
+    encoding = (console.encoding or "utf-8").lower().replace("-", "")
+    if not encoding.startswith("utf"):
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            pass
+    return text
+
+
 def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
     q = item.question
     done, due, new = counts
     h = Text()
-    h.append(f"{title}", style="bold")
+    h.append(printable(title), style="bold")
     h.append(f" · {TYPE_LABEL[q.type]} · ", style="dim")
     h.append("★" * q.difficulty + "☆" * (3 - q.difficulty), style="yellow")
     h.append(f"   done {done} · due {due} · new {new}", style="dim")
@@ -92,7 +110,7 @@ def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Ban
     body = question_body(p)
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
-    return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=p.question.id,
+    return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=plain(p.question.id),
                  subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
 
 
@@ -101,9 +119,9 @@ def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel
     if correct is not None:
         verdict = Text(t("right" if correct else "wrong", p.lang), style="bold green" if correct else "bold red")
         if given is not None and p.question.type != "mcq":
-            verdict.append(f"  (you: {given})", style="dim")
+            verdict.append(f"  (you: {printable(given)})", style="dim")
         body.append(verdict)
-    for i, choice in enumerate(p.choices):
+    for i, choice in enumerate(map(printable, p.choices)):
         if i == p.correct_index:
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✓", style="bold green"))
         elif given is not None and given.lower() == chr(97 + i):
@@ -129,12 +147,12 @@ def explanation_panel(q: Question, lang: str) -> Panel:
     if q.explanation:
         body.append(Prose(q.explanation.get(lang)))
     if q.sources:
-        body.append(Text("Sources" if lang == "en" else "来源", style="bold"))
-        body += [Text(f"  • {format_source(s)}") for s in q.sources]
+        body.append(plain("Sources" if lang == "en" else "来源", style="bold"))
+        body += [plain(f"  • {format_source(s)}") for s in q.sources]
     if q.verifier:
-        body.append(Text(f"Verifier: {q.verifier} (press v)", style="dim"))
+        body.append(plain(f"Verifier: {q.verifier} (press v)", style="dim"))
     return Panel(Group(*body) if body else Text("No explanation for this card."), border_style="cyan",
-                 title="explanation" if lang == "en" else "解释", title_align="left")  # fmt: skip
+                 title=plain("explanation" if lang == "en" else "解释"), title_align="left")  # fmt: skip
 
 
 def format_source(s: dict) -> str:
@@ -157,13 +175,13 @@ def verify_table(results: list, show_verifier: bool = True, highlight: str | Non
     for col in ("measured", "", "expected", "tolerance", "result", "s"):
         table.add_column(col, justify="center" if col in ("", "result") else "right", no_wrap=True)
     for r in results:
-        lead = [Text.assemble((r.name, "bold"), "\n", (r.claim, "dim"))] if show_verifier else []
+        lead = [Text.assemble((printable(r.name), "bold"), "\n", (printable(r.claim), "dim"))] if show_verifier else []
         if r.error:
-            table.add_row(*lead, "[red]raised[/]", escape(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
+            table.add_row(*lead, "[red]raised[/]", plain(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
         for i, c in enumerate(r.checks):
             relation = getattr(c, "relation", "≈")
             table.add_row(
-                *((lead if i == 0 else [""]) if show_verifier else []), c.name, fmt(c.measured), relation,
+                *((lead if i == 0 else [""]) if show_verifier else []), plain(c.name), fmt(c.measured), relation,
                 fmt(c.expected), fmt(c.tolerance) if relation == "≈" else "",
                 "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
                 style="bold reverse" if c.name == highlight else None,
@@ -174,9 +192,9 @@ def verify_table(results: list, show_verifier: bool = True, highlight: str | Non
 
 def verifier_panel(result, highlight: str | None = None) -> Panel:
     """A verifier's claim and checks; `highlight` marks the check a numeric card takes its answer from."""
-    return Panel(Group(Text(result.claim, style="italic"), verify_table([result], False, highlight)),
+    return Panel(Group(plain(result.claim, style="italic"), verify_table([result], False, highlight)),
                  border_style="magenta",
-                 title=f"verifier {result.name}", title_align="left")  # fmt: skip
+                 title=plain(f"verifier {result.name}"), title_align="left")  # fmt: skip
 
 
 def summary_panel(s: Summary, lang: str) -> Panel:
@@ -195,7 +213,8 @@ def summary_panel(s: Summary, lang: str) -> Panel:
         from .scheduler import format_interval
 
         lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
-    return Panel("\n".join(lines), title="summary" if not zh else "小结", title_align="left", border_style="blue")
+    return Panel(plain("\n".join(lines)), title=plain("summary" if not zh else "小结"), title_align="left",
+                 border_style="blue")
 
 
 def questions_table(questions: list[Question], lang: str) -> Table:
@@ -203,8 +222,9 @@ def questions_table(questions: list[Question], lang: str) -> Table:
     for col in ("id", "type", "diff", "verifier", "prompt"):
         table.add_column(col, overflow="fold" if col == "prompt" else "ellipsis", no_wrap=col != "prompt")
     for q in questions:
-        prompt = q.prompt.get(lang).replace("\n", " ")
-        table.add_row(q.id, q.type, str(q.difficulty), q.verifier or "", prompt[:90] + ("…" if len(prompt) > 90 else ""))
+        prompt = printable(q.prompt.get(lang)).replace("\n", " ")
+        table.add_row(plain(q.id), q.type, str(q.difficulty), plain(q.verifier or ""),
+                      Text(prompt[:90] + ("…" if len(prompt) > 90 else "")))  # fmt: skip
     return table
 
 
@@ -220,7 +240,7 @@ def question_panel(q: Question, lang: str) -> Panel:
         if n.value_from:
             src = f"value_from {n.value_from} = {n.value:g}"
         unit = f", unit: {n.unit}" if n.unit else ""
-        body.append(Text(f"{src}, graded within ±{n.tolerance * 100:g}%{unit}", style="dim"))
+        body.append(plain(f"{src}, graded within ±{n.tolerance * 100:g}%{unit}", style="dim"))
     if q.parametric:  # show one concrete draw, so a reader sees the numbers and the computed answer
         import random
 
@@ -229,10 +249,10 @@ def question_panel(q: Question, lang: str) -> Panel:
         p = present(q, lang, random.Random(q.id))
         draw = ", ".join(f"{k} = {v}" for k, v in p.params)
         body.append(Panel(Group(Prose(p.prompt), Prose(p.answer, style="green")), border_style="dim",
-                          title=f"example draw: {draw}", title_align="left"))  # fmt: skip
+                          title=plain(f"example draw: {draw}"), title_align="left"))  # fmt: skip
     body.append(explanation_panel(q, lang))
     meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
-    return Panel(Group(*body), title=q.id, title_align="left", subtitle=meta, subtitle_align="left")
+    return Panel(Group(*body), title=plain(q.id), title_align="left", subtitle=plain(meta), subtitle_align="left")
 
 
 def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[str, ...]) -> Table:
@@ -249,7 +269,7 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[
         for ty in types:
             totals[ty] += counts.get(ty, 0)
         verified_total += verified
-        table.add_row(topic, *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
+        table.add_row(plain(topic), *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
     table.add_section()
     table.add_row("all", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
     return table
@@ -259,7 +279,8 @@ def exam_panel(p: Presented, number: int, total: int, deadline: float | None) ->
     body = question_body(p)
     left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
     return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
-                 subtitle=p.question.topic, subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
+                 subtitle=plain(p.question.topic), subtitle_align="right", border_style="magenta",
+                 padding=(1, 2))  # fmt: skip
 
 
 def exam_report_panel(report, seconds: float, lang: str) -> Panel:
@@ -267,13 +288,13 @@ def exam_report_panel(report, seconds: float, lang: str) -> Panel:
     table.add_column("topic")
     table.add_column("score", justify="right")
     for topic, (correct, asked) in sorted(report.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1]):
-        table.add_row(topic, f"{correct}/{asked}")
+        table.add_row(plain(topic), f"{correct}/{asked}")
     head = Text(f"{report.correct}/{report.asked} correct in {int(seconds // 60)}m {int(seconds % 60)}s",
                 style="bold")  # fmt: skip
     body: list = [head, table]
     if report.missed:
-        body.append(Text("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
-    return Panel(Group(*body), title="mock interview result" if lang == "en" else "模拟面试结果", title_align="left",
+        body.append(plain("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
+    return Panel(Group(*body), title=plain("mock interview result" if lang == "en" else "模拟面试结果"), title_align="left",
                  border_style="magenta")  # fmt: skip
 
 
@@ -292,7 +313,7 @@ def stats_view(s) -> Group:
         table.add_column(col, justify="left" if col == "topic" else "right")
     for t in s.topics:
         acc = f"{t.accuracy:.0%}" if t.accuracy is not None else "-"
-        table.add_row(t.topic, str(t.questions), str(t.seen), str(t.due), str(t.reviews), str(t.lapses), acc)
+        table.add_row(plain(t.topic), str(t.questions), str(t.seen), str(t.due), str(t.reviews), str(t.lapses), acc)
     peak = max((n for _, n in s.forecast), default=0) or 1
     forecast = Table(title="due forecast", title_justify="left", box=None)
     forecast.add_column("day")
@@ -308,4 +329,4 @@ def stats_view(s) -> Group:
     if s.leeches:
         lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
                      + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip
-    return Group(table, forecast, Text("\n".join(lines)))
+    return Group(table, forecast, plain("\n".join(lines)))
