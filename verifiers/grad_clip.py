@@ -29,12 +29,12 @@ def run(seed: int = 0, clip=clip_global) -> list:
     g = torch.Generator().manual_seed(seed)
     shapes = [(64, 32), (32,), (32, 16), (16,)]
     scales = [5.0, 0.1, 2.0, 0.01]  # very different per-tensor norms
-    grads = [torch.randn(s, generator=g, dtype=torch.float64) * c for s, c in zip(shapes, scales)]
+    grads = [torch.randn(s, generator=g, dtype=torch.float64) * c for s, c in zip(shapes, scales, strict=True)]
     max_norm = 1.0
     out = clip(grads, max_norm)
 
     params = [torch.nn.Parameter(torch.zeros(s, dtype=torch.float64)) for s in shapes]
-    for p, gr in zip(params, grads):
+    for p, gr in zip(params, grads, strict=True):
         p.grad = gr.clone()
     torch.nn.utils.clip_grad_norm_(params, max_norm)  # coef = max_norm / (total + 1e-6)
     ref = [p.grad for p in params]

@@ -39,7 +39,7 @@ def run(seed: int = 0, estimator=pass_at_k) -> list:
     truth = 1 - (1 - p) ** k  # 0.6513
     grid = [(int(n_), int(c_), int(k_)) for n_, c_, k_ in zip(
         torch.randint(10, 200, (50,), generator=g), torch.randint(0, 10, (50,), generator=g),
-        torch.randint(1, 10, (50,), generator=g))]  # fmt: skip
+        torch.randint(1, 10, (50,), generator=g), strict=True)]  # fmt: skip
     worst = max(abs(estimator(n_, c_, k_) - stable_product(n_, c_, k_)) for n_, c_, k_ in grid)
     # Monte Carlo: 20,000 simulated evaluations of one problem, each drawing n = 20 samples
     c_sim = torch.binomial(torch.full((20000,), float(n), dtype=torch.float64),
