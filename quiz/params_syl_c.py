@@ -58,12 +58,6 @@ def expert_capacity(tokens: int, n_experts: int, capacity_factor: float, top_k: 
     return capacity_factor * top_k * tokens / n_experts
 
 
-@register
-def moe_fraction_active(shared: float, expert: float, n_experts: int, top_k: int) -> float:
-    """Share of the stored parameters that one token uses."""
-    return (shared + top_k * expert) / (shared + n_experts * expert)
-
-
 # --- evaluation ---------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from quiz import verify
 
 OURS = """
 position_interpolation ntk_rope_base yarn_temperature load_balance_loss moe_capacity aux_free_balancing
-topk_routing pass_at_k bits_per_byte z_loss logit_softcap grad_clip wsd_schedule
+topk_routing pass_at_k bits_per_byte z_loss logit_softcap grad_clip wsd_schedule adam_beta2
 """.split()
 
 
@@ -239,3 +239,52 @@ def test_wsd_catches_a_floor_instead_of_zero():
         return max(0.1 * peak, mod("wsd_schedule").wsd_lr(peak, w, s, d, t))
 
     assert {"ends_at_zero", "mean_lr_over_peak"} <= failed(mod("wsd_schedule").run(lr_fn=floor))
+
+
+def test_adam_catches_a_missing_square_root_and_no_bias_correction():
+    m = mod("adam_beta2")
+
+    def no_sqrt(grads, beta1, beta2, eps=1e-12):  # m_hat / v_hat: the update then shrinks like 1/g
+        mm = vv = 0.0
+        out = []
+        for t, g in enumerate(grads.tolist(), start=1):
+            mm = beta1 * mm + (1 - beta1) * g
+            vv = beta2 * vv + (1 - beta2) * g * g
+            out.append((mm / (1 - beta1**t)) / (vv / (1 - beta2**t) + eps))
+        return torch.tensor(out, dtype=torch.float64)
+
+    assert {"peak_update_beta2_0.999", "peak_update_beta2_0.95"} <= failed(m.run(adam=no_sqrt))
+
+    def no_bias_correction(grads, beta1, beta2, eps=1e-12):
+        mm = vv = 0.0
+        out = []
+        for g in grads.tolist():
+            mm = beta1 * mm + (1 - beta1) * g
+            vv = beta2 * vv + (1 - beta2) * g * g
+            out.append(mm / (math.sqrt(vv) + eps))
+        return torch.tensor(out, dtype=torch.float64)
+
+    assert "steady_update_is_1" in failed(m.run(adam=no_bias_correction))
+
+
+def test_adam_catches_a_half_life_in_log10_or_off_by_a_step(monkeypatch):
+    m = mod("adam_beta2")
+    monkeypatch.setattr(m, "adam_half_life", lambda beta: 1 / (1 - beta))  # the EMA's "memory" 1/(1-beta)
+    assert {"half_life_0.999", "half_life_0.95"} <= failed(m.run())
+    monkeypatch.setattr(m, "adam_half_life", lambda beta: math.log(0.5) / math.log(beta) + 1)  # one step late
+    assert {"half_life_0.999", "half_life_0.95"} <= failed(m.run())
+
+
+def test_z_loss_value_catches_a_missing_square(monkeypatch):
+    m = mod("z_loss")
+    monkeypatch.setattr(m, "z_loss_value", lambda log_z, coef=1e-4: coef * abs(log_z))
+    assert "value_at_log_z_20" in failed(m.run())
+
+
+def test_rope_wavelength_catches_a_missing_two_pi(monkeypatch):
+    m = mod("ntk_rope_base")
+    monkeypatch.setattr(m, "rope_wavelength", lambda base, head_dim, pair: base ** (2 * pair / head_dim))
+    assert "slowest_wavelength_base_1e4" in failed(m.run())
+    # off by one pair (i = d/2 instead of d/2 - 1): 15% too long
+    monkeypatch.setattr(m, "rope_wavelength", lambda base, head_dim, pair: 2 * math.pi * base ** (2 * (pair + 1) / head_dim))
+    assert "slowest_wavelength_base_1e4" in failed(m.run())

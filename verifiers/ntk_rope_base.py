@@ -12,7 +12,7 @@ import math
 import torch
 from _kit import check, check_true, main
 
-from quiz.params_syl_c import ntk_base
+from quiz.params_syl_c import ntk_base, rope_wavelength
 
 
 def thetas(base: float, d: int) -> torch.Tensor:
@@ -28,7 +28,12 @@ def run(seed: int = 0, new_base=ntk_base) -> list:
     # Independent closed form: the base whose slowest frequency b^(-(d-2)/d) is divided by s,
     # solved in logarithms: (d-2)/d * ln b' = (d-2)/d * ln b + ln s.
     b_solved = math.exp(math.log(b) + d / (d - 2) * math.log(s))
+    # the slowest pair's wavelength: the first integer position where its angle passes 2 pi
+    theta_last = float(thetas(b, d)[-1])
+    turn = int(torch.nonzero(torch.arange(200000, dtype=torch.float64) * theta_last >= 2 * math.pi)[0])
     return [
+        check("slowest_wavelength_base_1e4", turn, rope_wavelength(b, d, d // 2 - 1), abs_tol=1.0,
+              note="about 54,400 positions for d = 128"),  # fmt: skip
         check("fastest_pair_unchanged", 1.0, ratio[0], rel_tol=1e-12),
         check("slowest_pair_slowed_by_s", 1 / s, ratio[-1], rel_tol=1e-9),
         check("middle_pairs_geometric", 0.0, (ratio.log() + 2 * i / (d - 2) * math.log(s)).abs().max(), abs_tol=1e-9),

@@ -11,6 +11,8 @@ also Zoph et al. 2022, "ST-MoE", Sec. 3.3, eq. 5 (router z-loss).
 import torch
 from _kit import check, check_at_least, check_at_most, main
 
+from quiz.params_syl_c import z_loss_value
+
 
 def z_loss(logits: torch.Tensor, alpha: float) -> torch.Tensor:
     """(B, V) logits -> alpha * mean over the batch of logsumexp(z)^2."""
@@ -53,6 +55,8 @@ def run(seed: int = 0, z_loss_fn=z_loss) -> list:
     shifted = total_grad(target.log() + 20, target, alpha, z_loss_fn)  # (B, V)
     return [
         check("grad_closed_form", 0.0, (z.grad - closed).abs().max(), abs_tol=1e-12),
+        check("value_at_log_z_20", z_loss_value(20.0, 1e-4), z_loss_fn(torch.full((1, 1), 20.0, dtype=torch.float64), 1e-4),
+              rel_tol=1e-12, note="PaLM's 1e-4 at log Z = 20: 0.04 per token"),  # fmt: skip
         check("optimum_at_log_probs", 0.0, at_optimum.abs().max(), abs_tol=1e-12,
               note="CE + z-loss is stationary at logits = log target (log Z = 0)"),  # fmt: skip
         check("shifted_grad_sum", 2 * alpha * 20.0 / B, shifted.sum(-1).max(), rel_tol=1e-9,
