@@ -12,7 +12,7 @@ from quiz import verify
 
 OURS = """
 position_interpolation ntk_rope_base yarn_temperature load_balance_loss moe_capacity aux_free_balancing
-topk_routing pass_at_k bits_per_byte z_loss logit_softcap grad_clip wsd_schedule adam_beta2
+topk_routing pass_at_k bits_per_byte z_loss logit_softcap grad_clip wsd_schedule adam_beta2 minhash_jaccard
 """.split()
 
 
@@ -288,3 +288,28 @@ def test_rope_wavelength_catches_a_missing_two_pi(monkeypatch):
     # off by one pair (i = d/2 instead of d/2 - 1): 15% too long
     monkeypatch.setattr(m, "rope_wavelength", lambda base, head_dim, pair: 2 * math.pi * base ** (2 * (pair + 1) / head_dim))
     assert "slowest_wavelength_base_1e4" in failed(m.run())
+
+
+def test_minhash_catches_signature_set_jaccard_and_dice():
+    m = mod("minhash_jaccard")
+
+    def signature_sets(a, b):  # treats the two signatures as sets: matches / (2K - matches)
+        hits = float((a == b).double().sum())
+        return hits / (2 * len(a) - hits)
+
+    assert {"estimate_j_0.2", "estimate_j_0.5", "estimate_j_0.8"} <= failed(m.run(estimate=signature_sets))
+
+    def dice(a, b):  # reports the Dice coefficient 2J / (1 + J): 0.89 instead of 0.8
+        j = float((a == b).double().mean())
+        return 2 * j / (1 + j)
+
+    assert {"estimate_j_0.5", "estimate_j_0.8"} <= failed(m.run(estimate=dice))
+
+
+def test_minhash_catches_one_permutation_reused():
+    m = mod("minhash_jaccard")
+
+    def same_perm(items, perms):  # every "hash" is the first permutation: all K entries agree or all differ
+        return perms[:1, items].min(dim=1).values.expand(perms.shape[0])
+
+    assert {"estimate_j_0.2", "estimate_j_0.5", "estimate_j_0.8"} <= failed(m.run(seed=0, signature=same_perm))
