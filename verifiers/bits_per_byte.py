@@ -4,9 +4,9 @@ or pairs of characters) has the same bits per byte, while its per-token loss dou
 perplexity is squared, so perplexities are only comparable under one tokenizer. A uniform guess over the
 256 byte values scores exactly 8 bits per byte.
 
-Conversion: bpb = (mean nats per token) * tokens / (bytes * ln 2). Used by Gao et al. 2020, "The Pile",
-Sec. 5 (bits per UTF-8 byte), and by Shannon-style compression comparisons; perplexity as exp(CE) is the
-usual definition, e.g. Jurafsky & Martin, Speech and Language Processing (3rd ed.), Sec. 3.2.1.
+Conversion: bpb = (mean nats per token) * tokens / (bytes * ln 2), as reported by Gao et al. 2020, "The
+Pile" (bits per UTF-8 encoded byte); perplexity as exp(CE) is the usual definition, e.g. Jurafsky & Martin,
+Speech and Language Processing (3rd ed. draft), Ch. 3.
 """
 
 import math

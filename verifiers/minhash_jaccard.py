@@ -3,9 +3,9 @@ permutation of the shingles, the smallest element of A and of B coincide with pr
 Jaccard similarity, so the fraction of matching entries in K-permutation signatures is an unbiased estimate
 with standard deviation sqrt(J (1 - J) / K).
 
-Broder 1997, "On the resemblance and containment of documents", Sec. 3; used for near-duplicate removal
-in LLM pre-training data, e.g. Lee et al. 2022, "Deduplicating Training Data Makes Language Models Better",
-Sec. 4.1 (NearDup, MinHash over 5-gram shingles).
+Broder 1997, "On the resemblance and containment of documents"; used for near-duplicate removal in LLM
+pre-training data, e.g. Lee et al. 2022, "Deduplicating Training Data Makes Language Models Better", Sec. 4
+(NearDup, approximate matching with MinHash).
 """
 
 import math
