@@ -66,7 +66,7 @@ def test_ntk_catches_the_inverted_exponent():
 
 def test_yarn_catches_log10_and_the_wrong_coefficient():
     assert "logit_factor_s16" in failed(mod("yarn_temperature").run(mscale=lambda s: 0.1 * math.log10(s) + 1))
-    # a realistic small slip: 0.07 ln s + 1 (sqrt(1/t) misremembered), 10% off at s = 16
+    # a realistic small slip: 0.07 ln s + 1 (sqrt(1/t) misremembered): logit factor 1.43 instead of 1.63 at s = 16
     assert "logit_factor_s16" in failed(mod("yarn_temperature").run(mscale=lambda s: 0.07 * math.log(s) + 1))
 
 
@@ -195,7 +195,7 @@ def test_softcap_catches_a_hard_clamp_and_a_missing_division():
 
 
 def test_softcap_catches_the_wrong_cap():
-    """Gemma 2's attention cap (50) where the final-logit cap (30) belongs: 2% off at x = 50."""
+    """Gemma 2's attention cap (50) where the final-logit cap (30) belongs: 38.1 instead of 27.9 at x = 50."""
     bad = mod("logit_softcap").run(softcap=lambda x, c: 50.0 * torch.tanh(x / 50.0))
     assert {"bounded_by_cap", "registered_formula"} <= failed(bad)
 
