@@ -122,3 +122,10 @@ def chinchilla_tokens_b(compute: float, tokens_per_param: float = 20) -> float:
 def train_compute_e21(n_params_b: float, tokens_b: float) -> float:
     """C = 6 N D in units of 10^21 FLOPs, N and D in billions. Checked by verifiers/chinchilla_sizing.py."""
     return 6 * n_params_b * 1e9 * tokens_b * 1e9 / 1e21
+
+
+@register
+def chinchilla_tokens_for_params_b(n_params_b: float, tokens_per_param: float = 20) -> float:
+    """Compute-optimal training tokens (billions) for a model of n_params_b billion parameters: D = 20 N.
+    Checked by verifiers/chinchilla_sizing.py against the tokens of the budget that makes that model optimal."""
+    return tokens_per_param * n_params_b

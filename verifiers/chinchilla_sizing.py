@@ -8,7 +8,7 @@ Checked by solving 6 * N * (20 N) = C by bisection, independently of the closed 
 
 from _kit import check, main
 
-from quiz.params_syl_a import chinchilla_params_b, chinchilla_tokens_b, train_compute_e21
+from quiz.params_syl_a import chinchilla_params_b, chinchilla_tokens_b, chinchilla_tokens_for_params_b, train_compute_e21
 
 
 def bisect_params(compute: float, tokens_per_param: float = 20) -> float:
@@ -35,6 +35,9 @@ def run(seed: int = 0, params_b=chinchilla_params_b, tokens_b=chinchilla_tokens_
         check("chinchilla_70b_compute_e21", 588, train_compute_e21(70, 1400), rel_tol=1e-12),
         check("chinchilla_tokens_per_param", 20, tokens_b(5.88e23) / params_b(5.88e23), rel_tol=1e-12),
         # 1e24 FLOPs: N = sqrt(1e24 / 120) = 91.29e9, D = 1.826e12
+        # a model is compute-optimal for C = 6 N (20 N): its tokens must be those of that budget
+        check("tokens_for_params_175b", tokens_b(6 * 175e9 * 20 * 175e9), chinchilla_tokens_for_params_b(175),
+              rel_tol=1e-9),
         check("params_b_1e24_by_hand", 91.287, params_b(1e24), rel_tol=1e-4),
         check("tokens_b_1e24_by_hand", 1825.7, tokens_b(1e24), rel_tol=1e-4),
     ]
