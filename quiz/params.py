@@ -255,4 +255,8 @@ def attention_flops_with_cache(seq_len: int) -> float:
 def chain_success(p_step: float, steps: int) -> float:
     """Probability that all of `steps` independent sub-steps succeed."""
     return p_step**steps
-from . import params_syl_c  # noqa: E402,F401  (registers the long_context, moe, evaluation, stability formulas)
+# Formulas of the topics beyond the five posts, registered on import.
+from . import (  # noqa: E402
+    params_context_moe_eval,  # noqa: F401  long_context, moe, evaluation, stability
+    params_tuning_scaling,  # noqa: F401  efficient_attention, finetuning, alignment, scaling_laws
+)

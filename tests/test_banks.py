@@ -12,6 +12,7 @@ MINIMUM_PER_TOPIC = {
     "training": 15, "positions": 15, "activations": 8, "tokenization": 8, "decoding": 8, "inference": 12,
     "sizes": 10, "history": 10, "layers": 8, "emergence": 6,
     "long_context": 20, "moe": 20, "evaluation": 20, "stability": 20,
+    "efficient_attention": 20, "finetuning": 20, "alignment": 20, "scaling_laws": 20,
 }  # fmt: skip
 MINIMUM_PER_TYPE = {"mcq": 40, "numeric": 35, "cloze": 20, "errata": 15}
 

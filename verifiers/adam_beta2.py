@@ -14,7 +14,7 @@ import math
 import torch
 from _kit import check, check_at_most, main
 
-from quiz.params_syl_c import adam_half_life
+from quiz.params_context_moe_eval import adam_half_life
 
 
 def adam_updates(grads: torch.Tensor, beta1: float, beta2: float, eps: float = 1e-12) -> torch.Tensor:

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from _kit import check, main
 
-from quiz.params_syl_c import bits_per_byte, perplexity
+from quiz.params_context_moe_eval import bits_per_byte, perplexity
 
 ALPHABET = ["a", "b", "é", "中"]  # 1, 1, 2 and 3 bytes in UTF-8
 

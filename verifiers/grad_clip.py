@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from _kit import check, check_at_most, main
 
-from quiz.params_syl_c import clip_coef
+from quiz.params_context_moe_eval import clip_coef
 
 
 def clip_global(grads: list, max_norm: float) -> list:

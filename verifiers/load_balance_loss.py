@@ -10,7 +10,7 @@ Sparsity", Sec. 2.2, eqs. 4-6 (the loss is multiplied by alpha = 1e-2 in the tot
 import torch
 from _kit import check, main
 
-from quiz.params_syl_c import switch_aux_loss_collapsed
+from quiz.params_context_moe_eval import switch_aux_loss_collapsed
 
 
 def aux_loss(probs: torch.Tensor, expert: torch.Tensor, n_experts: int) -> torch.Tensor:

@@ -13,7 +13,7 @@ import math
 import torch
 from _kit import check, check_at_most, check_true, main
 
-from quiz.params_syl_c import softcap as softcap_formula
+from quiz.params_context_moe_eval import softcap as softcap_formula
 
 
 def softcap(x: torch.Tensor, cap: float) -> torch.Tensor:

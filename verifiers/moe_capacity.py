@@ -12,7 +12,7 @@ import math
 import torch
 from _kit import check, check_at_most, check_true, main
 
-from quiz.params_syl_c import expert_capacity
+from quiz.params_context_moe_eval import expert_capacity
 
 
 def dispatch(expert: torch.Tensor, n_experts: int, capacity: int) -> torch.Tensor:

@@ -12,7 +12,7 @@ import math
 import torch
 from _kit import check, check_true, main
 
-from quiz.params_syl_c import ntk_base, rope_wavelength
+from quiz.params_context_moe_eval import ntk_base, rope_wavelength
 
 
 def thetas(base: float, d: int) -> torch.Tensor:

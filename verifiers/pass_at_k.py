@@ -13,7 +13,7 @@ import math
 import torch
 from _kit import check, check_at_least, main
 
-from quiz.params_syl_c import pass_at_k
+from quiz.params_context_moe_eval import pass_at_k
 
 
 def expected_over_c(estimator, n: int, k: int, p: float) -> float:

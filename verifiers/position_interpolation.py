@@ -10,7 +10,7 @@ so the slow pairs (wavelength longer than L) meet angles they never saw in train
 import torch
 from _kit import check, check_at_least, check_at_most, main
 
-from quiz.params_syl_c import pi_position
+from quiz.params_context_moe_eval import pi_position
 
 
 def rope_angles(positions: torch.Tensor, d: int, base: float = 10000.0, freq_scale: float = 1.0) -> torch.Tensor:

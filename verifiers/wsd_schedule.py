@@ -14,7 +14,7 @@ import math
 import torch
 from _kit import check, main
 
-from quiz.params_syl_c import wsd_lr
+from quiz.params_context_moe_eval import wsd_lr
 
 
 def run(seed: int = 0, lr_fn=wsd_lr) -> list:

@@ -13,7 +13,7 @@ import math
 import torch
 from _kit import check, check_at_most, main
 
-from quiz.params_syl_c import yarn_logit_factor, yarn_mscale
+from quiz.params_context_moe_eval import yarn_logit_factor, yarn_mscale
 
 
 def rope(x: torch.Tensor, pos: torch.Tensor, mscale: float = 1.0) -> torch.Tensor:

@@ -11,7 +11,7 @@ also Zoph et al. 2022, "ST-MoE", Sec. 3.3, eq. 5 (router z-loss).
 import torch
 from _kit import check, check_at_least, check_at_most, main
 
-from quiz.params_syl_c import z_loss_value
+from quiz.params_context_moe_eval import z_loss_value
 
 
 def z_loss(logits: torch.Tensor, alpha: float) -> torch.Tensor:
