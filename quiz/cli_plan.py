@@ -81,7 +81,9 @@ def render(body: dict, console) -> None:
                       f"{d['minutes']:.0f}", bar)  # fmt: skip
     console.print(table)
     lines = [
-        f"new cards: {body['new_cards']}" + (f", the last on {body['cutoff']}" if body.get("cutoff") else ""),
+        f"new cards: {body['new_cards']}" + (f", the last on {body['last_new']}" if body.get("last_new") else "")
+        + (f" (planned cut-off {body['cutoff']}: the daily cap pushes some later)"
+           if body.get("cutoff") and body.get("last_new") and body["last_new"] > body["cutoff"] else ""),
         f"minutes use {body['seconds_source']}",
         f"predicted recall on the day: mean {body['mean_recall']:.3f}, min {body['min_recall']:.3f}; "
         f"{body['below']} of {body['cards']} cards below {body['target']:g}",

@@ -236,7 +236,7 @@ class Plan:
     seconds_source: str
     cards: int
     new_cards: int
-    cutoff: str | None  # last date with new cards
+    cutoff: str | None  # last date the plan allows new cards (each then gets enough reviews before the date)
     days: list[Day]
     mean_recall: float
     min_recall: float
@@ -250,6 +250,7 @@ class Plan:
     topics: list[str]
     first_good: float = FIRST_GOOD_DEFAULT  # share of new cards answered Good at first sight (forecast input)
     recall: dict = field(default_factory=dict)  # question id -> predicted recall at the interview
+    last_new: str | None = None  # last day the forecast introduces new cards (after `cutoff` when the cap binds)
 
     @property
     def peak(self) -> int:
@@ -436,6 +437,7 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
         interview=datetime.fromtimestamp(interview).isoformat(timespec="minutes"), made_at=now,
         target=target, cap=cap, seconds_per_answer=secs, seconds_source=source, cards=n, new_cards=len(new_order),
         cutoff=dates[cutoff].isoformat() if new_order and cutoff >= 0 else None, days=days,
+        last_new=max((d.date for d in days if d.new > 0), default=None),
         mean_recall=round(sum(recall.values()) / n, 4) if n else 1.0, min_recall=min(recall.values(), default=1.0),
         below=len(below), below_topics=dict(sorted(Counter(topic_of[q] for q in below).items(), key=lambda x: -x[1])),
         meets=meets, needed_per_day=needed, needed_minutes=needed_min, latest_start=latest,

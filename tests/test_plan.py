@@ -174,3 +174,13 @@ def test_dates_and_targets_are_checked():
         plan.make_plan({}, QUESTIONS, [], TODAY, NOW)
     with pytest.raises(plan.PlanError, match="target"):
         plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=3), NOW, target=1.0)
+
+
+def test_last_new_day_is_what_the_forecast_does_even_when_the_cap_pushes_new_cards_back():
+    # 120 new cards, 30 days and a cap of 8 reviews a day: new cards spill past the planned cut-off
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW, cap=8)
+    introduced = [d.date for d in p.days if d.new > 0]
+    assert p.last_new == introduced[-1]
+    assert p.cutoff is not None and p.last_new > p.cutoff
+    uncapped = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW)
+    assert uncapped.last_new == max(d.date for d in uncapped.days if d.new > 0) <= uncapped.cutoff
