@@ -22,6 +22,7 @@ from quiz import lint, scaffold
 from quiz.bank import TYPES, Bank, bank_files, load, validate_files
 from quiz.cli_contrib import new
 from quiz.params import COMPUTE
+from quiz.errors import QuizError
 from quiz.problems import CODES, LINT_ONLY, BankError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,7 +238,8 @@ def test_vanished_ids_skip_outside_git_and_without_the_ref(tmp_path, monkeypatch
     git(tmp_path, "commit", "-q", "-m", "x")
     assert lint.vanished_ids(Bank(()), [bank_dir]) == []  # no branch main
     assert len(lint.vanished_ids(Bank(()), [bank_dir], ref="trunk")) == 1  # a given ref works
-    assert lint.vanished_ids(bank, [bank_dir], ref="no-such-ref") == []
+    with pytest.raises(QuizError, match="--against no-such-ref: no such git ref"):  # named, so never skipped
+        lint.vanished_ids(bank, [bank_dir], ref="no-such-ref")
     assert lint.lint(bank, [bank_dir], ref="trunk") == []
 
 
