@@ -392,6 +392,7 @@ class _Validator:
         return tuple(out)
 
     def params(self, m: Map, qid: str) -> tuple[Param, ...]:
+        self.refused_params: set[str] = set()
         raw = m.get("params")
         if raw is None:
             return ()
@@ -399,6 +400,7 @@ class _Validator:
             self.problem(self.pos(m, "params"), "Q005", f"{qid}: params must map names to a list or {{min, max}}")
             return ()
         out = []
+        self.refused_params = {str(name) for name in raw}  # minus the good ones below: no second Q012 for them
         for name, spec in raw.items():
             where = self.pos(raw, name)
             numbers = spec if isinstance(spec, list) else list(spec.values()) if isinstance(spec, Map) else []
@@ -408,7 +410,7 @@ class _Validator:
                 continue
             if isinstance(spec, Map) and all(_is_number(spec.get(k, 1)) for k in ("min", "max", "step")) \
                     and "min" in spec and "max" in spec and spec.get("step", 1) > 0 \
-                    and not math.isfinite((spec["max"] - spec["min"]) / spec.get("step", 1)):  # fmt: skip
+                    and not _finite_ratio(spec["max"] - spec["min"], spec.get("step", 1)):  # fmt: skip
                 self.problem(where, "Q033", f"{qid}: param {name!r} spans too many steps to draw from")
                 continue
             if isinstance(spec, list) and spec and all(_is_number(v) for v in spec):
@@ -419,6 +421,7 @@ class _Validator:
                 out.append(Param(str(name), (), spec["min"], spec["max"], spec.get("step", 1)))
             else:
                 self.problem(where, "Q005", f"{qid}: param {name!r} must be a list of numbers or {{min, max, step}}")
+        self.refused_params -= {p.name for p in out}
         return tuple(out)
 
     def numeric(self, m: Map, qid: str, params: tuple[Param, ...]) -> Numeric | None:
@@ -492,7 +495,7 @@ class _Validator:
             self.problem(where, "Q012", f"{qid}: compute {name!r} is not registered in quiz/params.py")
             return
         sig = inspect.signature(fn)
-        drawn = {p.name for p in params}
+        drawn = {p.name for p in params} | self.refused_params
         missing = [p for p, v in sig.parameters.items() if v.default is inspect.Parameter.empty and p not in drawn]
         extra = sorted(drawn - set(sig.parameters))
         if missing or extra:
@@ -510,6 +513,13 @@ def _finite(v: float) -> bool:
     try:
         return math.isfinite(v)
     except OverflowError:  # an integer beyond 1.8e308
+        return False
+
+
+def _finite_ratio(a: float, b: float) -> bool:
+    try:
+        return math.isfinite(a / b)
+    except OverflowError:  # integers whose quotient is beyond a float
         return False
 
 
