@@ -20,15 +20,16 @@ import re
 from pathlib import Path
 
 from .bank import ID_RE, TAG_RE, TOPIC_RE, Bank, Choice, Numeric, Param, Question, Text, bank_files, load
-from .bankfile import CONTROL_RE, Unreadable, read_limited
+from .bankfile import Unreadable, read_limited
 from .errors import TYPES
-from .problems import CODES, LINT_ONLY, BankError, Problem
+from .problems import LINT_ONLY, BankError, Problem
 
 CACHE_NAME = "bank-cache.json"
 FORMAT = "quiz-bank-cache/1"
 MAX_CACHE_BYTES = 64 * 1024 * 1024
-# A JSON escape that decodes to a terminal control character (\n and \t are fine): an odd run of backslashes.
-_ESCAPED_CONTROL_RE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[bfr]|u00[01][0-9a-f]|u007f|u00[89][0-9a-f])", re.I)
+# A JSON escape that may decode to a terminal control character (\n and \t are fine), and C1 in UTF-8.
+_ESCAPE = re.compile(rb"\\(?:[bfr]|u00[01][0-9a-f]|u007f|u00[89][0-9a-f])", re.I)
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 
 class _Bad(Exception):
@@ -38,7 +39,7 @@ class _Bad(Exception):
 # --- the key: everything a loaded bank depends on ----------------------------------------------
 
 
-def fingerprint(files: list[Path]) -> str:
+def fingerprint(files: list[Path], verifiers: set[str] | None = None) -> str:
     """A digest of the YAML files' identities, the verifier registry and the loader's own code."""
     from . import __version__, bank, bankfile, verify
     from .params import __file__ as params_file
@@ -51,7 +52,8 @@ def fingerprint(files: list[Path]) -> str:
             stats.append([os.path.abspath(p), st.st_ino, st.st_mtime_ns, st.st_size])
         except OSError:
             stats.append([str(p), None, None, None])
-    key = [FORMAT, __version__, stats, list(verify.names()), os.getcwd()]
+    names = sorted(verify.names() if verifiers is None else verifiers)
+    key = [FORMAT, __version__, stats, names, os.getcwd()]
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -120,107 +122,147 @@ def _str(v) -> str:
     return v
 
 
-def _opt_str(v) -> str | None:
-    return None if v is None else _str(v)
-
-
 def _num(v) -> float:
     if type(v) not in (int, float) or not math.isfinite(v):
         raise _Bad
     return v
 
 
-def _list(v) -> list:
-    if type(v) is not list:
+def _list(v, n: int | None = None) -> list:
+    if type(v) is not list or (n is not None and len(v) != n):
         raise _Bad
     return v
 
 
+_new = object.__new__
+
+
+def _make(cls, **fields):
+    """A frozen dataclass from checked fields, the way pickle rebuilds one (no __init__ round trip)."""
+    obj = _new(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
 def _txt(v) -> Text:
-    if type(v) is not list or len(v) != 2 or type(v[0]) is not str or type(v[1]) is not str:
+    if type(v) is not list or len(v) != 2:
         raise _Bad
-    return Text(v[0], v[1])
+    en, zh = v
+    if type(en) is not str or type(zh) is not str:
+        raise _Bad
+    obj = _new(Text)
+    obj.__dict__.update(en=en, zh=zh)
+    return obj
 
 
-def _question(row, compute: dict, verifiers: set[str]) -> Question:
-    (qid, topic, qtype, difficulty, prompt, answer, explanation, tags, choices, numeric, params, verifier,
-     sources, renamed, path, line) = _list(row)  # fmt: skip  (a wrong length raises ValueError)
-    if not ID_RE.match(_str(qid)) or not TOPIC_RE.match(_str(topic)) or qtype not in TYPES:
-        raise _Bad
-    if type(difficulty) is not int or difficulty not in (1, 2, 3) or type(line) is not int or line < 0:
-        raise _Bad
-    if not all(type(t) is str and TAG_RE.match(t) for t in _list(tags)):
-        raise _Bad
-    options = []
-    for c in _list(choices):
-        text, correct = _list(c)
-        if type(correct) is not bool:
+class _Checker:
+    """Checks rows of the cache against the loader's rules; remembers words it has already accepted."""
+
+    def __init__(self, compute: dict, verifiers: set[str]):
+        self.compute, self.verifiers = compute, verifiers
+        self.ok: set[str] = set()  # topics and tags seen valid
+
+    def word(self, v: str, pattern) -> str:
+        if v not in self.ok:
+            if type(v) is not str or not pattern.match(v):
+                raise _Bad
+            self.ok.add(v)
+        return v
+
+    def question(self, row) -> Question:
+        (qid, topic, qtype, difficulty, prompt, answer, explanation, tags, choices, numeric, params, verifier,
+         sources, renamed, path, line) = _list(row, 16)  # fmt: skip
+        if type(qid) is not str or not ID_RE.match(qid) or qtype not in TYPES or difficulty not in (1, 2, 3):
             raise _Bad
-        options.append(Choice(_txt(text), correct))
-    if sum(c.correct for c in options) != (1 if qtype == "mcq" else 0):
-        raise _Bad
-    num = None
-    if numeric is not None:
-        value, value_from, fn, tol, unit = _list(numeric)
-        if value is not None:
-            _num(value)
-        if _num(tol) <= 0 or (fn is not None and fn not in compute):
+        if type(difficulty) is not int or type(line) is not int or line < 0 or type(path) is not str:
             raise _Bad
-        num = Numeric(value, _opt_str(value_from), fn, tol, _str(unit))
-    drawn = []
-    for p in _list(params):
-        name, picks, low, high, step = _list(p)
-        if _num(step) <= 0 or _num(high) < _num(low) or not math.isfinite((high - low) / step):
+        self.word(topic, TOPIC_RE)
+        tags = tuple(self.word(t, TAG_RE) for t in _list(tags))
+        options = []
+        for c in _list(choices):
+            text, correct = _list(c, 2)
+            if type(correct) is not bool:
+                raise _Bad
+            options.append(_make(Choice, text=_txt(text), correct=correct))
+        if sum(c.correct for c in options) != (1 if qtype == "mcq" else 0):
             raise _Bad
-        drawn.append(Param(_str(name), tuple(_num(x) for x in _list(picks)), low, high, step))
-    src = []
-    for s in _list(sources):
-        if type(s) is not dict or not all(type(k) is str and type(v) is str for k, v in s.items()):
+        num = None
+        if numeric is not None:
+            value, value_from, fn, tol, unit = _list(numeric, 5)
+            if value is not None:
+                _num(value)
+            if _num(tol) <= 0 or (fn is not None and fn not in self.compute) or type(unit) is not str \
+                    or (value_from is not None and type(value_from) is not str):  # fmt: skip
+                raise _Bad
+            num = Numeric(value, value_from, fn, tol, unit)
+        drawn = []
+        for p in _list(params):
+            name, picks, low, high, step = _list(p, 5)
+            if _num(step) <= 0 or _num(high) < _num(low) or not math.isfinite((high - low) / step):
+                raise _Bad
+            drawn.append(Param(_str(name), tuple(_num(x) for x in _list(picks)), low, high, step))
+        for src in _list(sources):
+            if type(src) is not dict:
+                raise _Bad
+            for v in src.values():
+                if type(v) is not str:  # keys of a JSON object are always text
+                    raise _Bad
+        if verifier is not None and verifier not in self.verifiers:
             raise _Bad
-        src.append(s)
-    if verifier is not None and verifier not in verifiers:
-        raise _Bad
-    return Question(
-        id=qid, topic=topic, type=qtype, difficulty=difficulty, prompt=_txt(prompt),
-        answer=None if answer is None else _txt(answer),
-        explanation=None if explanation is None else _txt(explanation),
-        tags=tuple(tags), choices=tuple(options), numeric=num, params=tuple(drawn), verifier=verifier,
-        sources=tuple(src), renamed_from=tuple(_str(r) for r in _list(renamed)), path=_str(path), line=line,
-    )  # fmt: skip
+        return _make(
+            Question, id=qid, topic=topic, type=qtype, difficulty=difficulty, prompt=_txt(prompt),
+            answer=None if answer is None else _txt(answer),
+            explanation=None if explanation is None else _txt(explanation),
+            tags=tags, choices=tuple(options), numeric=num, params=tuple(drawn), verifier=verifier,
+            sources=tuple(sources), renamed_from=tuple(_str(r) for r in _list(renamed)), path=path, line=line,
+        )  # fmt: skip
 
 
 def _no_json_constants(name: str):
     raise _Bad  # NaN, Infinity, -Infinity: never written by us
 
 
-def read(cache: Path, key: str) -> tuple[Bank, list[Problem]] | None:
+def _raw_checks(data: bytes) -> None:
+    """No terminal control character anywhere in the text, raw or as a JSON escape. (Raw C0 characters
+    inside strings are refused by the JSON parser itself; raw DEL and C1 are not, so they are looked for
+    here, as are escapes such as \\u001b preceded by an even run of backslashes.)"""
+    if b"\x7f" in data or _C1_UTF8.search(data):
+        raise _Bad
+    for m in _ESCAPE.finditer(data):
+        i = m.start()
+        while i > 0 and data[i - 1] == 0x5C:  # a backslash
+            i -= 1
+        if (m.start() - i) % 2 == 0:  # the escape's own backslash is not itself escaped
+            raise _Bad
+
+
+def read(cache: Path, key: str, verifiers: set[str] | None = None) -> tuple[Bank, list[Problem]] | None:
     """The cached bank if the file is ours, for exactly these banks, and every field checks out."""
     from . import verify
     from .params import COMPUTE
 
     try:
-        raw = read_limited(cache, MAX_CACHE_BYTES).decode("utf-8")
-        if CONTROL_RE.search(raw) or _ESCAPED_CONTROL_RE.search(raw):
-            raise _Bad
-        doc = json.loads(raw, parse_constant=_no_json_constants)
+        data = read_limited(cache, MAX_CACHE_BYTES)
+        _raw_checks(data)
+        doc = json.loads(data, parse_constant=_no_json_constants)
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != key:
             raise _Bad
-        verifiers = set(verify.names())
-        questions = tuple(_question(row, COMPUTE, verifiers) for row in _list(doc["questions"]))
+        check = _Checker(COMPUTE, set(verify.names()) if verifiers is None else verifiers)
+        questions = tuple(check.question(row) for row in _list(doc["questions"]))
         if len({q.id for q in questions}) != len(questions):
             raise _Bad
         titles = doc["titles"]
         if type(titles) is not dict:
             raise _Bad
-        titles = {_str(k): _txt(v) for k, v in titles.items()}
+        titles = {check.word(k, TOPIC_RE): _txt(v) for k, v in titles.items()}
         problems = []
         for p in _list(doc["problems"]):
-            path, line, col, code, message = _list(p)
-            if code not in CODES or code not in LINT_ONLY or type(line) is not int or type(col) is not int:
+            path, line, col, code, message = _list(p, 5)
+            if code not in LINT_ONLY or type(line) is not int or type(col) is not int:
                 raise _Bad
             problems.append(Problem(_str(path), line, col, code, _str(message)))
         return Bank(questions, titles), problems
-    except (Unreadable, OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, _Bad):
+    except (Unreadable, OSError, ValueError, TypeError, KeyError, RecursionError, _Bad):
         return None  # absent, damaged, foreign or stale: the caller parses the banks again
 
 
@@ -235,10 +277,13 @@ def load_cached(dirs: list[Path], cache_dir: Path | None) -> tuple[Bank, list[Pr
     files, missing = bank_files(dirs)
     if missing:
         raise BankError(missing)
-    key = fingerprint(files)
+    from . import verify
+
+    verifiers = set(verify.names())
+    key = fingerprint(files, verifiers)
     cache = cache_dir / CACHE_NAME if cache_dir else None
     if cache is not None:
-        cached = read(cache, key)
+        cached = read(cache, key, verifiers)
         if cached is not None:
             return cached
     bank, problems = load(dirs, strict=True)

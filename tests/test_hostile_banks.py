@@ -522,3 +522,17 @@ def test_cloze_pattern_is_the_schema_pattern():
     schema = json.loads((ROOT / "questions" / "schema.json").read_text(encoding="utf-8"))
     text = json.dumps(schema)
     assert json.dumps(CLOZE_PATTERN) in text
+
+
+def test_a_non_finite_recorded_check_value_is_refused(tmp_path):
+    """value_from takes a number recorded in verifiers/expected.json; NaN there would make the card always wrong."""
+    from quiz.bank import validate_files
+    from quiz.params import COMPUTE
+
+    path = tmp_path / "demo.yaml"
+    path.write_text(numeric("value_from: attention_scaling.var_unscaled_d64, tolerance: 0.05"), encoding="utf-8")
+    for bad in (float("nan"), float("inf")):
+        _, problems = validate_files([path], {"attention_scaling"}, {"attention_scaling.var_unscaled_d64": bad},
+                                     COMPUTE)  # fmt: skip
+        assert [(p.code, p.line, p.col) for p in problems] == [("Q033", 8, 14)]
+        assert f"verifiers/expected.json holds {bad!r}" in problems[0].message
