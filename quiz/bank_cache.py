@@ -84,6 +84,11 @@ def to_plain(key: str, bank: Bank, problems: list[Problem]) -> dict:
     }
 
 
+def _temp_path(cache: Path) -> Path:
+    """A fresh name beside the cache (so os.replace stays on one file system), unguessable in advance."""
+    return cache.parent / f".{cache.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+
+
 def write(cache: Path, key: str, bank: Bank, problems: list[Problem]) -> None:
     """Write atomically; any failure (read-only data dir, full disk) only costs speed next time."""
     payload = json.dumps(to_plain(key, bank, problems), ensure_ascii=False, allow_nan=False).encode("utf-8")
@@ -91,7 +96,7 @@ def write(cache: Path, key: str, bank: Bank, problems: list[Problem]) -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         return
-    tmp = cache.parent / f".{cache.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+    tmp = _temp_path(cache)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(tmp, flags, 0o600)  # a fresh name; never follows a planted symlink
@@ -160,13 +165,14 @@ class _Checker:
 
     def __init__(self, compute: dict, verifiers: set[str]):
         self.compute, self.verifiers = compute, verifiers
-        self.ok: set[str] = set()  # topics and tags seen valid
+        self.ok: dict = {TOPIC_RE: set(), TAG_RE: set()}  # words already seen to match each pattern
 
     def word(self, v: str, pattern) -> str:
-        if v not in self.ok:
+        seen = self.ok[pattern]
+        if v not in seen:
             if type(v) is not str or not pattern.match(v):
                 raise _Bad
-            self.ok.add(v)
+            seen.add(v)
         return v
 
     def question(self, row) -> Question:

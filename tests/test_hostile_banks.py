@@ -472,7 +472,7 @@ def test_a_failed_cache_write_leaves_no_temp_file(tmp_path):
                           env={**os.environ, **environment(tmp_path), "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert [q["id"] for q in json.loads(done.stdout)] == ["demo.one"]
-    assert len(json.dumps(json.loads(done.stdout))) > 0 and list(home.iterdir()) == []
+    assert list(home.iterdir()) == []  # neither a cache nor a temp file
 
 
 def test_the_cache_is_written_without_following_a_planted_symlink(tmp_path, monkeypatch):
@@ -480,9 +480,9 @@ def test_the_cache_is_written_without_following_a_planted_symlink(tmp_path, monk
     home, _ = bank_with_cache(tmp_path)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
-    monkeypatch.setattr(bank_cache.os, "urandom", lambda n: b"\0" * n)
-    tmp_name = home / f".{bank_cache.CACHE_NAME}.{os.getpid()}.{'00' * 6}.tmp"
+    tmp_name = home / f".{bank_cache.CACHE_NAME}.planted.tmp"
     tmp_name.symlink_to(victim)
+    monkeypatch.setattr(bank_cache, "_temp_path", lambda cache: tmp_name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QUIZ_QUESTIONS_DIR", "bank")
     files, _ = bank_files([Path("bank")])
@@ -536,3 +536,13 @@ def test_a_non_finite_recorded_check_value_is_refused(tmp_path):
                                      COMPUTE)  # fmt: skip
         assert [(p.code, p.line, p.col) for p in problems] == [("Q033", 8, 14)]
         assert f"verifiers/expected.json holds {bad!r}" in problems[0].message
+
+
+def test_a_symlink_to_a_regular_bank_file_is_read_under_its_own_name(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "real.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "demo.yaml").symlink_to(tmp_path / "elsewhere" / "real.yaml")
+    code, out, err = run(tmp_path, ["list", "--json"])
+    assert code == 0, err
+    assert [(q["id"], q["file"], q["line"]) for q in json.loads(out)] == [("demo.one", "bank/demo.yaml", 4)]
