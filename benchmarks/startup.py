@@ -100,7 +100,9 @@ def first_card(home: Path, runs: int, cold: bool = False) -> tuple[float, float]
     times, peaks = [], []
     for _ in range(runs):
         if cold:
-            (home / "bank-cache.pickle").unlink(missing_ok=True)
+            from quiz.bank_cache import CACHE_NAME
+
+            (home / CACHE_NAME).unlink(missing_ok=True)
         start = time.perf_counter()
         child = pexpect.spawn(QUIZ, ["study"], env=env, timeout=30, dimensions=(50, 100))
         child.expect(["show answer", "Press a letter", "Your answer", "Gap 1"])

@@ -6,6 +6,11 @@
 - Q022 `verifier_failures`: a question whose verifier (or value_from verifier) fails.
   This one imports torch (it runs the verifiers), so it is opt-in.
 - Q026 `placeholders`: a TODO placeholder (as written by `quiz new`) left in a bank.
+- Q034/Q035 (parametric.check_draws): a parametric question whose compute function fails or hangs
+  for some combination of its parameters (run in a child process with a time limit).
+
+Bank files are read here only through bankfile.read_text (regular files, size-limited); the
+loader reports the ones that cannot be read.
 
 Each returns a list of Problems with file:line:col, like the loader. No rich, no torch
 at import time.
@@ -20,7 +25,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .bank import Bank, Map, Question, Seq, bank_files, display_path, parse_yaml
+from .bank import Bank, Map, Question, Seq, bank_files, display_path, parse_yaml, unique_dirs
+from .bankfile import read_text_or_none
+from .errors import QuizError
 from .problems import Problem
 
 DEFAULT_REFS = ("main", "origin/main")
@@ -30,10 +37,13 @@ TODO_ID_RE = re.compile(r"(?:^|[.-])todo(?:$|-)")
 
 def lint(bank: Bank, dirs: list[Path], *, ref: str | None = None,
          run_verifiers: bool = False) -> list[Problem]:  # fmt: skip
-    """Everything `quiz check` adds to the loader's problems: Q026 always, Q016 when the banks
-    are in a git checkout that has `ref` (default: main, else origin/main), Q022 on request."""
+    """Everything `quiz check` adds to the loader's problems: Q026 and Q034/Q035 always, Q016 when
+    the banks are in a git checkout that has `ref` (default: main, else origin/main; a `ref` given
+    that does not exist is a QuizError), Q022 on request."""
+    from .parametric import check_draws
+
     files, _ = bank_files(dirs)
-    problems = placeholders(files) + vanished_ids(bank, dirs, ref=ref)
+    problems = placeholders(files) + vanished_ids(bank, dirs, ref=ref) + check_draws(bank.questions)
     if run_verifiers:
         problems += verifier_failures(bank)
     return sorted(problems)
@@ -48,10 +58,10 @@ def placeholders(files: Iterable[Path | str]) -> list[Problem]:
     problems: list[Problem] = []
     for file in files:
         path = display_path(Path(file))
-        try:
-            data, found = parse_yaml(Path(file).read_text(encoding="utf-8"), path)
-        except (OSError, UnicodeDecodeError):
+        text = read_text_or_none(Path(file))
+        if text is None:
             continue  # the loader reports unreadable files
+        data, found = parse_yaml(text, path)
         if not isinstance(data, Map):
             continue
         topic = data.get("topic") if isinstance(data.get("topic"), str) else Path(file).stem
@@ -125,18 +135,22 @@ class OldQuestion(NamedTuple):
     ref: str
 
 
-def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion]:
+def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion] | None:
     """Every question the bank `directory` held at git `ref` (default: main, else origin/main);
-    [] outside git, when git is missing, or when the ref or the directory does not exist there."""
+    None outside git or when git is missing; [] when the default refs or the directory do not exist
+    there. A `ref` given by name that the repository does not have is a QuizError, never a silent skip."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
-        return []
+        return None
     done = _git(directory, "rev-parse", "--show-toplevel")
     if not done or done.returncode != 0:
-        return []
+        return None
     top = Path(done.stdout.strip())
     refs = [ref] if ref else list(DEFAULT_REFS)
-    ref = next((r for r in refs if _has_ref(top, r)), None)
+    found = next((r for r in refs if _has_ref(top, r)), None)
+    if found is None and ref:
+        raise QuizError(f"--against {ref}: no such git ref in {top}; try `git branch -a` for the names")
+    ref = found
     if ref is None:
         return []
     try:
@@ -169,7 +183,10 @@ def vanished_ids(bank: Bank, dirs: list[Path], *, ref: str | None = None) -> lis
     When a new question looks like the renamed one (it lists a renamed_from that is not on ref, or it
     has the old prompt, or it sits at the old place in the same file), the problem is reported at
     that question; otherwise at line 1 of the file the old question was in."""
-    old = [entry for d in dirs for entry in old_questions(d, ref)]
+    olds = [old_questions(d, ref) for d in unique_dirs(dirs)]
+    if ref and all(o is None for o in olds):
+        raise QuizError(f"--against {ref}: no bank directory is in a git checkout, so there is nothing to compare")
+    old = [entry for o in olds if o for entry in o]
     if not old:
         return []
     current = bank.by_id
@@ -227,10 +244,10 @@ def _successor(o: OldQuestion, old: list[OldQuestion], new_qs: list[Question],
 
 
 def _file_order(path: Path) -> list[str]:
-    try:
-        data, _ = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError):
+    text = read_text_or_none(path)
+    if text is None:
         return []
+    data, _ = parse_yaml(text, str(path))
     qs = data.get("questions") if isinstance(data, Map) else None
     return [q.get("id") for q in qs if isinstance(q, Map)] if isinstance(qs, list) else []
 
@@ -258,10 +275,8 @@ def _raw_question(q: Question) -> Map | None:
     except OSError:
         return None
     if key not in _RAW:
-        try:
-            data, _ = parse_yaml(path.read_text(encoding="utf-8"), q.path)
-        except (OSError, UnicodeDecodeError):
-            data = None
+        text = read_text_or_none(path)
+        data = parse_yaml(text, q.path)[0] if text is not None else None
         qs = data.get("questions") if isinstance(data, Map) else None
         _RAW[key] = {m.get("id"): m for m in qs if isinstance(m, Map)} if isinstance(qs, list) else {}
     return _RAW[key].get(q.id)

@@ -56,15 +56,24 @@ def test_parametric_question_validates_compute_arguments(tmp_path):
     assert p.code == "Q012" and "needs params n_kv_heads, head_dim" in p.message and p.line == 9
 
 
-def test_cache_is_reused_and_invalidated_by_an_edit(tmp_path):
+def test_cache_is_reused_and_invalidated_by_an_edit(tmp_path, monkeypatch):
     src = tmp_path / "bank"
     src.mkdir()
     (src / "basics.yaml").write_text((FIXTURE / "basics.yaml").read_text())
     cache = tmp_path / "cache"
     b1, _ = bank.load_cached([src], cache)
-    assert (cache / "bank-cache.pickle").exists()
-    b2, _ = bank.load_cached([src], cache)
-    assert b2 == b1
+    assert (cache / "bank-cache.json").exists() and not (cache / "bank-cache.pickle").exists()
+    assert [p.name for p in cache.iterdir()] == ["bank-cache.json"]  # no temp file left behind
+    from quiz import bank_cache
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a warm start must not parse the banks")
+
+    with monkeypatch.context() as m:
+        m.setattr(bank_cache, "load", no_parsing)
+        b2, _ = bank.load_cached([src], cache)
+    assert b2 == b1 and b2 is not b1
+    assert [q.content_hash for q in b2.questions] == [q.content_hash for q in b1.questions]
     text = (src / "basics.yaml").read_text().replace("To keep their variance", "To keep the variance")
     (src / "basics.yaml").write_text(text)
     os.utime(src / "basics.yaml", ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
@@ -75,6 +84,6 @@ def test_cache_is_reused_and_invalidated_by_an_edit(tmp_path):
 def test_damaged_cache_is_ignored(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "bank-cache.pickle").write_bytes(b"not a pickle")
+    (cache / "bank-cache.json").write_bytes(b"not json")
     b, _ = bank.load_cached([FIXTURE], cache)
     assert len(b.questions) == 4

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from quiz import lint, scaffold
 from quiz.bank import TYPES, Bank, bank_files, load, validate_files
 from quiz.cli_contrib import new
+from quiz.errors import QuizError
 from quiz.params import COMPUTE
 from quiz.problems import CODES, LINT_ONLY, BankError
 
@@ -194,8 +195,13 @@ def test_at_least_sixteen_kinds_of_broken_bank():
 
 
 def test_every_code_is_exercised():
-    """Each code in CODES has a row in the table, except Q022 (a failing verifier), tested below."""
-    exercised = {code for case in CASES.values() for code, *_ in case.expected} | {"Q022"}
+    """Each code in CODES has a row in the table, except Q022 (a failing verifier), tested below, and the
+    codes for hostile banks (Q027..Q037), whose rows run through the CLI in test_hostile_banks.py."""
+    from test_hostile_banks import ROWS  # pytest puts tests/ on sys.path
+
+    hostile = {line.split(": ")[1].split()[0] for row in ROWS.values()
+               for line in ([row.line] if isinstance(row.line, str) else row.line)}  # fmt: skip
+    exercised = {code for case in CASES.values() for code, *_ in case.expected} | {"Q022"} | hostile
     assert exercised == set(CODES)
 
 
@@ -237,7 +243,8 @@ def test_vanished_ids_skip_outside_git_and_without_the_ref(tmp_path, monkeypatch
     git(tmp_path, "commit", "-q", "-m", "x")
     assert lint.vanished_ids(Bank(()), [bank_dir]) == []  # no branch main
     assert len(lint.vanished_ids(Bank(()), [bank_dir], ref="trunk")) == 1  # a given ref works
-    assert lint.vanished_ids(bank, [bank_dir], ref="no-such-ref") == []
+    with pytest.raises(QuizError, match="--against no-such-ref: no such git ref"):  # named, so never skipped
+        lint.vanished_ids(bank, [bank_dir], ref="no-such-ref")
     assert lint.lint(bank, [bank_dir], ref="trunk") == []
 
 

@@ -128,6 +128,22 @@ INVALID = {
     "verifier-bad-name": q(FLASH + "    verifier: Attention-Scaling\n"),
     "renamed-from-number": q(FLASH + "    renamed_from: 3\n"),
     "explanation-text": q(FLASH + "    explanation: just text\n"),
+    "tag-with-space": q(FLASH + "    tags: [scaling, soft max]\n"),
+    "tag-uppercase": q(FLASH + "    tags: [Scaling]\n"),
+    "prompt-with-escape-sequence": q('    prompt: {en: "Why \\e[2J?", zh: "为什么？"}\n'
+                                     '    answer: {en: "A.", zh: "答。"}\n'),
+    "answer-with-c1-control": q('    prompt: {en: "Why?", zh: "为什么？"}\n    answer: {en: "A\\u009b.", zh: "答。"}\n'),
+    "source-with-bell": q(FLASH, sources='    sources: [{post: "P\\a", section: S}]\n'),
+    "cloze-empty-gap": q('    prompt: {en: "Divide by {{sqrt(d_k)}} {{}}", zh: "除以 {{根号 d_k}}"}\n', "cloze"),
+    "cloze-blank-alternatives": q('    prompt: {en: "Divide by {{ | }}", zh: "除以 {{根号 d_k}}"}\n', "cloze"),
+    "cloze-nested-gap": q('    prompt: {en: "Divide by {{a {{b}} c}}", zh: "除以 {{根号 d_k}}"}\n', "cloze"),
+    "cloze-stray-close": q('    prompt: {en: "Divide by {{a}} }}", zh: "除以 {{根号 d_k}}"}\n', "cloze"),
+    "cloze-unclosed": q('    prompt: {en: "Divide by {{a}} {{b", zh: "除以 {{根号 d_k}}"}\n', "cloze"),
+    "numeric-value-inf": num("value: .inf, tolerance: 0.05"),
+    "numeric-value-huge-int": num("value: 1" + "0" * 400 + ", tolerance: 0.05"),
+    "numeric-tolerance-inf": num("value: 64, tolerance: .inf"),
+    "numeric-param-inf": num("compute: qk_variance, tolerance: 0.05", params="d_k: [16, -.inf]"),
+    "numeric-param-max-inf": num("compute: qk_variance, tolerance: 0.05", params="d_k: {min: 1, max: .inf}"),
 }
 
 # Rules only the loader can check: the schema accepts these, the loader reports the code.
@@ -144,6 +160,11 @@ LOADER_ONLY = {
     "duplicate-key": ("Q023", q(FLASH + "    difficulty: 3\n")),
     "param-min-above-max": ("Q005", num("compute: qk_variance, tolerance: 0.05",
                                         params="d_k: {min: 9, max: 1}")),
+    # NaN compares false with every bound, so no JSON Schema keyword can refuse it
+    "value-nan": ("Q033", num("value: .nan, tolerance: 0.05")),
+    "tolerance-nan": ("Q033", num("value: 64, tolerance: .nan")),
+    "param-range-too-many-steps": ("Q033", num("compute: qk_variance, tolerance: 0.05",
+                                               params="d_k: {min: -1.0e+308, max: 1.0e+308}")),
 }
 
 
