@@ -149,7 +149,8 @@ def bar_figure(id: str, title: str, categories, x, y, values: dict, *, title_zh:
                   note=note, note_zh=note_zh)
 
 
-def heatmap_figure(id: str, title: str, matrix, *, masked=None, x="key", y="query", value="weight",
+def heatmap_figure(id: str, title: str, matrix, *, masked=None, x=("key", "", False, "键"),
+                   y=("query", "", False, "查询"), value=("weight", "", False, "权重"),
                    title_zh: str = "", note: str = "", note_zh: str = "") -> Figure:
     """matrix: (R, C) numbers (a tensor or nested lists); masked: same shape, True = masked (drawn as ·).
     Non-finite cells (-inf logits) count as masked too."""

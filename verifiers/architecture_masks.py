@@ -77,8 +77,9 @@ def figures(seed: int = 0, make_masks=make_masks) -> list:
     for name, mask in make_masks(T, P).items():
         dep = dependency(mask, x, w_q, w_k, w_v)  # (T, T) bool, measured by autograd
         title, title_zh = titles.get(name, (name, ""))
-        out.append(heatmap_figure(f"dependency_{name}", title, dep.double(), masked=~dep, x="input j", y="output i",
-                                  value="depends", title_zh=title_zh,
+        out.append(heatmap_figure(f"dependency_{name}", title, dep.double(), masked=~dep,
+                                  x=("input j", "", False, "输入 j"), y=("output i", "", False, "输出 i"),
+                                  value=("depends", "", False, "依赖"), title_zh=title_zh,
                                   note=f"{int(dep.sum())} dependent pairs of {T * T}",
                                   note_zh=f"{T * T} 对中有 {int(dep.sum())} 对存在依赖"))
     return out

@@ -67,7 +67,8 @@ def figures(seed: int = 0, attention=attention) -> list:
     weights = attention(q, k, torch.eye(T, dtype=torch.float64).expand(B, T, T), pad)[1]  # (T, T), length 5
     return [
         heatmap_figure("key_padding_mask", "Key-padding mask, lengths 8, 5, 2 padded to 8", (~pad).double(),
-                       masked=pad, x="position", y="sequence", value="real token",
+                       masked=pad, x=("position", "", False, "位置"), y=("sequence", "", False, "序列"),
+                       value=("real token", "", False, "真实 token"),
                        title_zh="键填充掩码：长度 8、5、2 填充到 8", note="· = padding, hidden from every query",
                        note_zh="· 为填充位置，对所有查询不可见"),
         heatmap_figure("weights_length5", "Attention weights of the length-5 sequence", weights,
