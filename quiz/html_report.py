@@ -36,8 +36,8 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2.5rem;border-bottom:1px sol
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 td,th{padding:.15rem .6rem;border-bottom:1px solid #eee;text-align:right}
 td:first-child,th:first-child{text-align:left;font-family:ui-monospace,monospace}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}
-nav a{margin-right:.6rem;font-size:.85rem}
+svg text{font-family:"DejaVu Sans",system-ui,sans-serif}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}
+nav{display:flex;flex-wrap:wrap;gap:.2rem .7rem;font-size:.85rem}
 """
 
 
@@ -88,7 +88,7 @@ def _cell(v) -> str:
 def _draw(ax, f, lang: str) -> None:
     if f.kind == "line":
         for i, s in enumerate(f.series):
-            many = len(s.x) > 40
+            many = len(s.x) > 16
             ax.plot(s.x, s.y, color=COLORS[i % len(COLORS)], marker=None if many else "o", markersize=3,
                     linewidth=1.5, label=_t(s.name, s.name_zh, lang))
         if f.x.log:
@@ -113,10 +113,12 @@ def _draw(ax, f, lang: str) -> None:
 
         data = np.ma.masked_invalid(np.array([[math.nan if v is None else v for v in r] for r in f.matrix], float))
         cmap = _pyplot().get_cmap("viridis").with_extremes(bad="#eeeeee")
-        im = ax.imshow(data, cmap=cmap, interpolation="nearest", aspect="equal")
+        lo, hi = float(data.min()), float(data.max())
+        if hi == lo:  # one value everywhere (a mask of ones): draw it at the top of a 0..value scale
+            lo, hi = min(lo, 0.0), max(hi, lo + 1.0) if lo <= 0 else hi
+        im = ax.imshow(data, cmap=cmap, interpolation="nearest", aspect="equal", vmin=lo, vmax=hi)
         rows, cols = data.shape
-        if rows <= 12 and cols <= 12:
-            lo, hi = float(data.min()), float(data.max())
+        if rows <= 10 and cols <= 10:  # numbers in the cells while they stay legible (and the file small)
             for i in range(rows):
                 for j in range(cols):
                     v = f.matrix[i][j]
@@ -125,6 +127,7 @@ def _draw(ax, f, lang: str) -> None:
                             color="white" if light else "#333333")
         ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=_label(f.value, lang) if f.value else "")
         ax.spines[:].set_visible(False)
+    ax.minorticks_off()  # log axes would carry dozens of unlabelled ticks: bytes, no information
     ax.set_xlabel(_label(f.x, lang))
     ax.set_ylabel(_label(f.y, lang))
 
@@ -143,10 +146,21 @@ def svg(f, lang: str = "en", element_id: str = "") -> str:
     plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = compact(text)
     if element_id:
         text = text.replace("<svg ", f'<svg id="{html.escape(element_id)}" role="img" ', 1)
     return text
+
+
+def compact(text: str) -> str:
+    """Smaller SVG, same drawing: no metadata or comments, coordinates to 0.1 pt, identity rotations and
+    single-text groups dropped, the font left to the page's CSS, no indentation."""
+    text = re.sub(r"<metadata>.*?</metadata>\s*|<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r'"[^"<>]*"', lambda m: re.sub(r"(\d+\.\d)\d+", r"\1", m.group(0)), text)
+    text = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", text)
+    text = text.replace(" font-family: 'DejaVu Sans';", "")
+    text = re.sub(r'<g id="text_\d+">\s*(<text[^>]*>[^<]*</text>)\s*</g>', r"\1", text)
+    return re.sub(r"\n\s+", "\n", text)
 
 
 def figure_id(verifier: str, figure) -> str:
