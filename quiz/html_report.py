@@ -36,7 +36,8 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2.5rem;border-bottom:1px sol
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 td,th{padding:.15rem .6rem;border-bottom:1px solid #eee;text-align:right}
 td:first-child,th:first-child{text-align:left;font-family:ui-monospace,monospace}
-svg text{font-family:"DejaVu Sans",system-ui,sans-serif}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}
+svg text{font-family:"DejaVu Sans",system-ui,sans-serif}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}
 nav{display:flex;flex-wrap:wrap;gap:.2rem .7rem;font-size:.85rem}
 """
 
