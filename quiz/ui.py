@@ -154,7 +154,7 @@ VERIFY_WORDS = {
 
 class VerifyReport:
     """Verifier results that read at any width: per verifier a header line (verdict, name, seconds once),
-    the claim above the checks (wrapped, or one line with … when `compact`), then one row per check.
+    the claim above the checks (wrapped; when `compact`, on the header line cut with …), then one row per check.
     Check names are never broken: when the columns do not fit beside the longest name, each check takes
     two lines (the name, then the numbers); only a name longer than the whole width is folded, at its
     underscores. `plot` draws each verifier's figures under its checks."""
@@ -175,17 +175,17 @@ class VerifyReport:
             if n:
                 yield Text("")
             verdict = w["PASS"] if r.passed else w["FAIL"]
+            head = Text(no_wrap=True, overflow="ellipsis")
             if self.names:
-                head = Text(no_wrap=True, overflow="ellipsis")
                 head.append(verdict, style="bold green" if r.passed else "bold red")
                 head.append(f" {r.name}", style="bold")
                 head.append(f" · {r.seconds:.2f} s", style="dim")
+            if self.compact and r.claim:  # one line per verifier header: the claim cut with …
+                head.append(("  " if self.names else "") + r.claim, style="dim")
+            if head:
                 yield head
-            if r.claim:
-                if self.compact:
-                    yield Text(r.claim, style="dim", no_wrap=True, overflow="ellipsis")
-                else:
-                    yield Prose(r.claim, style="italic")
+            if r.claim and not self.compact:
+                yield Prose(r.claim, style="italic")
             if r.error:
                 yield Text.assemble((f"{w['raised']}: ", "bold red"), (r.error, ""))
             rows = [(c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
@@ -208,21 +208,20 @@ class VerifyReport:
         res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]))
         numbers_w = sum(widths) + 2 * len(widths) + res_w
         wide = 2 + name_w + 2 + numbers_w <= width
+        indent = 2 if wide else min(4, max(width - numbers_w, 0))  # stacked: the numbers under the name
         head = Text(style="dim", no_wrap=True, overflow="crop")
+        head.append(" " * indent)
         if wide:
-            head.append("  " + w["check"] + " " * (name_w - cell_len(w["check"]) + 2))
-        else:
-            head.append("  ")
+            head.append(w["check"] + " " * (name_w - cell_len(w["check"]) + 2))
         for (key, _), cw in zip(cols, widths, strict=True):
             label = w[key] if key else ""
             head.append(" " * (cw - cell_len(label)) + label + "  ")
         head.append(w["result"])
-        if wide or numbers_w + 2 <= width:
-            yield head
+        yield head
         for c, measured, relation, expected, tol in rows:
             style = "bold reverse" if c.name == self.highlight else ""
             verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
-            nums = Text(no_wrap=True, overflow="crop")
+            nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
             for value, cw in zip((measured, relation, expected, tol), widths, strict=True):
                 nums.append(" " * (cw - cell_len(value)) + value + "  ")
             nums.append(*verdict)
@@ -232,11 +231,9 @@ class VerifyReport:
                 line.stylize(style)
                 yield line
                 continue
-            for part in fold_identifier(c.name, width - 2 if len(c.name) <= width - 2 else width):
-                indent = "  " if len(c.name) <= width - 2 else ""
-                yield Text(indent + part, style=style or "bold", no_wrap=True, overflow="crop")
-            pad = max(width - nums.cell_len, 0)
-            nums.pad_left(min(pad, 4))
+            fits = len(c.name) <= width - 2
+            for part in fold_identifier(c.name, width - 2 if fits else width):
+                yield Text(("  " if fits else "") + part, style=style or "bold", no_wrap=True, overflow="crop")
             nums.stylize(style)
             yield nums
 
