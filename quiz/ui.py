@@ -145,7 +145,7 @@ def format_source(s: dict) -> str:
 
 
 VERIFY_WORDS = {
-    "en": {"check": "check", "measured": "measured", "expected": "expected", "tolerance": "tolerance",
+    "en": {"check": "check", "measured": "measured", "expected": "expected", "tolerance": "tol",
            "result": "result", "PASS": "PASS", "FAIL": "FAIL", "raised": "raised", "figure_error": "figure failed"},
     "zh": {"check": "检查", "measured": "测量值", "expected": "期望值", "tolerance": "容差", "result": "结果",
            "PASS": "通过", "FAIL": "失败", "raised": "出错", "figure_error": "图未能生成"},
@@ -160,9 +160,9 @@ class VerifyReport:
     underscores. `plot` draws each verifier's figures under its checks."""
 
     def __init__(self, results: list, lang: str = "en", compact: bool = False, highlight: str | None = None,
-                 plot: bool = False, names: bool = True):
+                 plot: bool = False, names: bool = True, max_figures: int | None = None):
         self.results, self.lang, self.compact, self.highlight = results, lang, compact, highlight
-        self.plot, self.names = plot, names
+        self.plot, self.names, self.max_figures = plot, names, max_figures
 
     def __rich_console__(self, console, options):
         from rich.cells import cell_len
@@ -197,25 +197,31 @@ class VerifyReport:
             if self.plot:
                 from .figures import render
 
-                for f in r.figures:
+                shown = r.figures[: self.max_figures]
+                for f in shown:
                     yield Text("")
                     yield render(f, self.lang)
+                if len(r.figures) > len(shown):
+                    more = len(r.figures) - len(shown)
+                    yield Text((f"还有 {more} 张图：" if self.lang == "zh" else f"{more} more figure{'s' * (more > 1)}: ")
+                               + f"quiz verify {r.name} --plot", style="dim")
 
     def _rows(self, rows, width, w, cell_len):
         name_w = max(max(len(c.name) for c, *_ in rows), cell_len(w["check"]))
         cols = [("measured", 1), ("", 2), ("expected", 3), ("tolerance", 4)]
         widths = [max(max(cell_len(r[i]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
-        res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]))
-        numbers_w = sum(widths) + 2 * len(widths) + res_w
-        wide = 2 + name_w + 2 + numbers_w <= width
+        res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]), cell_len(w["result"]))
+        gap = 2 if 2 + name_w + 2 + sum(widths) + 2 * len(widths) + res_w <= width else 1  # tighter before stacking
+        numbers_w = sum(widths) + gap * len(widths) + res_w
+        wide = 2 + name_w + gap + numbers_w <= width
         indent = 2 if wide else min(4, max(width - numbers_w, 0))  # stacked: the numbers under the name
         head = Text(style="dim", no_wrap=True, overflow="crop")
         head.append(" " * indent)
         if wide:
-            head.append(w["check"] + " " * (name_w - cell_len(w["check"]) + 2))
+            head.append(w["check"] + " " * (name_w - cell_len(w["check"]) + gap))
         for (key, _), cw in zip(cols, widths, strict=True):
             label = w[key] if key else ""
-            head.append(" " * (cw - cell_len(label)) + label + "  ")
+            head.append(" " * (cw - cell_len(label)) + label + " " * gap)
         head.append(w["result"])
         yield head
         for c, measured, relation, expected, tol in rows:
@@ -223,10 +229,10 @@ class VerifyReport:
             verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
             nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
             for value, cw in zip((measured, relation, expected, tol), widths, strict=True):
-                nums.append(" " * (cw - cell_len(value)) + value + "  ")
+                nums.append(" " * (cw - cell_len(value)) + value + " " * gap)
             nums.append(*verdict)
             if wide:
-                line = Text("  " + c.name + " " * (name_w - len(c.name) + 2), no_wrap=True, overflow="crop")
+                line = Text("  " + c.name + " " * (name_w - len(c.name) + gap), no_wrap=True, overflow="crop")
                 line.append_text(nums)
                 line.stylize(style)
                 yield line
@@ -260,8 +266,10 @@ def verify_table(results: list, lang: str = "en", plot: bool = False) -> VerifyR
 
 
 def verifier_panel(result, highlight: str | None = None, lang: str = "en") -> Panel:
-    """A verifier's claim, checks and figures; `highlight` marks the check a numeric card takes its answer from."""
-    return Panel(VerifyReport([result], lang, highlight=highlight, plot=True, names=False), border_style="magenta",
+    """A verifier's claim, checks and first figure; `highlight` marks the check a numeric card takes its answer from.
+    The first figure only, so the checks and the figure share one 80x24 screen; a line names the rest."""
+    return Panel(VerifyReport([result], lang, highlight=highlight, plot=True, names=False, max_figures=1),
+                 border_style="magenta",
                  title=f"verifier {result.name} · {result.seconds:.2f} s" + ("" if result.passed else " · FAIL"),
                  title_align="left")  # fmt: skip
 

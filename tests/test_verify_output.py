@@ -1,8 +1,10 @@
 """Verifier output reads at any width (issue #12): the claim above the checks, check names never split,
 seconds once per verifier, about 10 lines per verifier at 100 columns; `quiz verify --plot/--json/--html`."""
 
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +156,7 @@ def test_v_on_the_causal_mask_card_shows_checks_and_heatmap_at_80x24(quiz_home, 
            "COLUMNS": "80", "LINES": "24"}  # fmt: skip
     quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
     child = pexpect.spawn(quiz, ["study", "--lang", lang], env=env, encoding="utf-8", timeout=60, dimensions=(24, 80))
+    child.logfile_read = seen = io.StringIO()
     child.expect("回车" if lang == "zh" else "show answer")
     child.send("\r")
     child.expect("1-4")
@@ -163,10 +166,16 @@ def test_v_on_the_causal_mask_card_shows_checks_and_heatmap_at_80x24(quiz_home, 
     child.expect("加因果掩码的注意力权重" if lang == "zh" else "Attention weights with the causal mask")
     child.expect(r"0[^\n]*1[^\n]*·[^\n]*·")  # row 0 of the heatmap: weight 1 on itself, · for the future
     child.expect("对角线以上" if lang == "zh" else "above the diagonal")
+    child.expect("quiz verify lookahead_mask --plot")  # the second figure is named, not drawn
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.getvalue()).replace("\r\n", "\n").split("\n")
+    header = max(i for i, line in enumerate(lines) if ("测量值" if lang == "zh" else "measured") in line)
+    bottom = next(i for i in range(header, len(lines)) if "╰" in lines[i])
+    assert bottom - header < 24  # the table header, the checks and the heatmap share one 24-line screen
+    assert all(cell_len(line.rstrip()) <= 80 for line in lines[header:bottom + 1])
 
 
 def test_nothing_plotting_related_is_imported_before_the_first_card(quiz_home):
