@@ -69,6 +69,35 @@ def mono(console) -> bool:
     return bool(console.no_color) or console.color_system is None
 
 
+class Caption(Text):
+    """A line under a drawing that may wrap (the drawing's own lines never do)."""
+
+
+class Row:
+    """One line of a drawing as (text, style) runs, rendered straight to segments: a 64-column heatmap
+    row has dozens of styles, and rich's Text machinery would cost most of the 50 ms budget."""
+
+    def __init__(self):
+        self.runs: list[tuple[str, Style | None]] = []
+
+    def append(self, text: str, style: Style | None = None) -> None:
+        if self.runs and self.runs[-1][1] is style:
+            self.runs[-1] = (self.runs[-1][0] + text, style)  # merge equal neighbours: fewer segments
+        else:
+            self.runs.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for text, style in self.runs:
+            yield Segment(text, style)
+        yield Segment.line()
+
+
 class FigureView:
     """A rich renderable for one Figure in one language."""
 
@@ -84,7 +113,8 @@ class FigureView:
             yield Text(f"(cannot draw a {f.kind!r} figure)", style="dim")
         else:
             for line in draw(f, width, self.lang, mono(console), self.height):
-                line.no_wrap, line.overflow = True, "crop"
+                if isinstance(line, Text) and not isinstance(line, Caption):
+                    line.no_wrap, line.overflow = True, "crop"
                 yield line
         note = tr(f.note, f.note_zh, self.lang)
         if note:
@@ -103,6 +133,21 @@ def ramp_color(t: float) -> Color:
     i = min(int(t), len(RAMP) - 2)
     a, b, w = RAMP[i], RAMP[i + 1], t - i
     return Color.from_rgb(*(round(a[c] + (b[c] - a[c]) * w) for c in range(3)))
+
+
+DIM = Style(dim=True)
+_CELL_STYLES: dict[int, Style] = {}
+LEVELS = 64  # colour steps; a cell's colour is its value quantised to one of these
+
+
+def cell_style(t: float) -> Style:
+    """Background from the ramp, black or white text for contrast; one cached Style per colour step."""
+    level = round(min(max(t, 0.0), 1.0) * (LEVELS - 1))
+    style = _CELL_STYLES.get(level)
+    if style is None:
+        x = level / (LEVELS - 1)
+        style = _CELL_STYLES[level] = Style(color="black" if x > 0.55 else "white", bgcolor=ramp_color(x))
+    return style
 
 
 def downsample(matrix: tuple, factor: int) -> list[list[float | None]]:
@@ -144,20 +189,18 @@ def heatmap_lines(f, width: int, lang: str, is_mono: bool, height: int) -> list[
         header.append(pad(idx, cell, right=True) if len(idx) <= cell and (numbers or j % 4 == 0) else " " * cell)
     out.append(header)
     for i, row in enumerate(grid):
-        line = Text()
-        line.append(pad(str(i * factor), label_w - 1, right=True) + " ", style="dim")
+        line = Row()
+        line.append(pad(str(i * factor), label_w - 1, right=True) + " ", DIM)
         for v in row:
             if v is None:
-                line.append(pad("·", cell, right=True), style="dim")
+                line.append(pad("·", cell, right=True), DIM)
                 continue
             t = (v - lo) / span if span else 1.0
             if is_mono:
                 glyph = GLYPHS[min(int(t * len(GLYPHS)), len(GLYPHS) - 1)]
                 line.append(pad(short(v), cell - 1, right=True) + glyph if numbers else glyph * cell)
             else:
-                bg = ramp_color(t)
-                fg = "black" if t > 0.55 else "white"
-                line.append(pad(short(v), cell, right=True) if numbers else " " * cell, style=Style(color=fg, bgcolor=bg))
+                line.append(pad(short(v), cell, right=True) if numbers else " " * cell, cell_style(t))
         out.append(line)
     value = axis_label(f.value, lang) if f.value else ""
     axes = f"{'行' if lang == 'zh' else 'rows'}: {axis_label(f.y, lang)} · {'列' if lang == 'zh' else 'columns'}: " \
@@ -171,7 +214,7 @@ def heatmap_lines(f, width: int, lang: str, is_mono: bool, height: int) -> list[
     out.append(legend)
     if factor > 1:
         shown = f"{len(grid)}×{len(grid[0])}"
-        out.append(Text(f"{rows}×{cols} → {shown}: " + (f"每格为 {factor}×{factor} 块中未遮挡值的平均，整块遮挡才显示 ·"
+        out.append(Caption(f"{rows}×{cols} → {shown}: " + (f"每格为 {factor}×{factor} 块中未遮挡值的平均，整块遮挡才显示 ·"
                                                        if lang == "zh" else
                                                        f"each cell is the mean of the unmasked cells of a {factor}×{factor} "
                                                        "block, · only when the whole block is masked"), style="dim"))
@@ -205,7 +248,12 @@ def line_lines(f, width: int, lang: str, is_mono: bool, height: int) -> list[Tex
         y0, y1 = y0 - 1, y1 + 1
     if x1 == x0:
         x0, x1 = x0 - 1, x1 + 1
-    ticks_y = [tick(y1, f.y.log), tick((y0 + y1) / 2, f.y.log), tick(y0, f.y.log)]
+    tiny = 1e-9 * max(abs(y0), abs(y1))  # a linear tick that is rounding noise reads as 0
+
+    def ytick(v):
+        return "0" if not f.y.log and abs(v) < tiny else tick(v, f.y.log)
+
+    ticks_y = [ytick(y1), ytick((y0 + y1) / 2), ytick(y0)]
     label_w = max(cell_len(t) for t in ticks_y) + 1
     plot_w = max(width - label_w - 1, 10)
     grid = [[" "] * plot_w for _ in range(height)]
@@ -268,7 +316,7 @@ def bar_lines(f, width: int, lang: str, is_mono: bool, height: int) -> list[Text
     many = len(f.series) > 1
     cat_w = max(cell_len(c) for c in cats) + 1
     name_w = max(cell_len(n) for n in names) + 1 if many else 0
-    texts = [[short(v) for v in s.y] for s in f.series]
+    texts = [[f"{v:.3g}" for v in s.y] for s in f.series]  # three significant digits: 1/256 reads 0.00391
     val_w = max(len(t) for ts in texts for t in ts) + 1
     bar_w = max(width - cat_w - name_w - val_w - 1, 5)
     vals = [v for s in f.series for v in s.y if math.isfinite(v) and (v > 0 or not f.y.log)]

@@ -105,7 +105,7 @@ def test_bar_labels_stay_aligned_in_chinese():
     assert len(bars) == 6
     starts = {cell_len(line[: min(i for i in (line.find("█"), line.find("▒")) if i >= 0)]) for line in bars}
     assert len(starts) == 1  # every bar begins in the same terminal column
-    assert bars[5].endswith(" 1.50") and bars[4].endswith(" 3")
+    assert bars[5].endswith(" 1.5") and bars[4].endswith(" 3")
 
 
 def test_log_axes_straighten_a_power_law():

@@ -248,3 +248,34 @@ def test_emergence_curve_is_p_to_the_k():
     wrong = curve(figs("emergence_arithmetic", success=lambda p_step, steps: p_step ** (steps - 1))["success_vs_step"],
                   "k = 5")
     assert abs(wrong[0.4] - 0.01024) > 0.01
+
+
+def test_hotter_sampling_has_more_entropy():
+    fs = figs("sampling_temperature")
+    H = fs["entropy_vs_temperature"].series[0].y
+    assert all(b >= a - 1e-12 for a, b in zip(H, H[1:], strict=False)) and H[0] < 0.01 and H[-1] > math.log(50) - 0.01
+    top = {s.name: s.y for s in fs["top10_by_temperature"].series}
+    assert top["T = 0.5"][0] > top["T = 1"][0] > top["T = 2"][0]
+
+    def ignores_temperature(logits, T):
+        return torch.softmax(logits, dim=-1)
+
+    H = figs("sampling_temperature", probs=ignores_temperature)["entropy_vs_temperature"].series[0].y
+    assert max(H) - min(H) == 0
+
+
+def test_bidirectional_spectrum_decays_faster_than_unstructured():
+    fs = figs("bidirectional_low_rank")
+    assert sum(v is None for row in fs["weights"].matrix for v in row) == 0  # nothing masked
+    ours, ref = (s.y for s in fs["singular_values"].series)
+
+    def energy(s, r=8):
+        return sum(v * v for v in s[:r]) / sum(v * v for v in s)
+
+    assert energy(ours) > energy(ref) + 0.1 and min(ours) > 0
+
+    def random_logits(q, k):  # logits with no QKᵀ structure: the spectrum looks like the reference
+        return torch.randn(q.shape[0], k.shape[0], generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+
+    ours, ref = (s.y for s in figs("bidirectional_low_rank", scores=random_logits)["singular_values"].series)
+    assert abs(energy(ours) - energy(ref)) < 0.05
