@@ -320,12 +320,16 @@ def bar_lines(f, width: int, lang: str, is_mono: bool, height: int) -> list[Text
     val_w = max(len(t) for ts in texts for t in ts) + 1
     bar_w = max(width - cat_w - name_w - val_w - 1, 5)
     vals = [v for s in f.series for v in s.y if math.isfinite(v) and (v > 0 or not f.y.log)]
+    if not vals:
+        return [Text("(no drawable values)", style="dim")]
     if f.y.log:
         lo, hi = math.log10(min(vals)), math.log10(max(vals))
         lo -= max((hi - lo) * 0.1, 0.3)  # the smallest bar keeps a visible length
 
         def length(v):
-            return round((math.log10(v) - lo) / (hi - lo) * bar_w) if v > 0 and hi > lo else bar_w
+            if not v > 0:
+                return 0
+            return round((math.log10(v) - lo) / (hi - lo) * bar_w) if hi > lo else bar_w
     else:
         top = max((abs(v) for v in vals), default=1.0) or 1.0
 

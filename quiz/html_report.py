@@ -113,9 +113,12 @@ def _draw(ax, f, lang: str) -> None:
     elif f.kind == "heatmap":
         import numpy as np
 
+        if not f.matrix or not f.matrix[0]:
+            ax.text(0.5, 0.5, "(empty)", ha="center", va="center", transform=ax.transAxes)
+            return
         data = np.ma.masked_invalid(np.array([[math.nan if v is None else v for v in r] for r in f.matrix], float))
         cmap = _pyplot().get_cmap("viridis").with_extremes(bad="#eeeeee")
-        lo, hi = float(data.min()), float(data.max())
+        lo, hi = (float(data.min()), float(data.max())) if data.count() else (0.0, 1.0)
         if hi == lo:  # one value everywhere (a mask of ones): draw it at the top of a 0..value scale
             lo, hi = min(lo, 0.0), max(hi, lo + 1.0) if lo <= 0 else hi
         im = ax.imshow(data, cmap=cmap, interpolation="none", aspect="equal", vmin=lo, vmax=hi)

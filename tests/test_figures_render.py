@@ -120,3 +120,37 @@ def test_log_axes_straighten_a_power_law():
     mid = (first + last) // 2
     assert "*" in rows[5][mid - 1:mid + 2]  # geometric mean of x -> geometric mean of y: a straight line
     assert [r.split("┤")[0].strip() for r in rows if "┤" in r] == ["1e6", "1024", "1"]
+
+
+NAN, INF = float("nan"), float("inf")
+HOSTILE = [
+    K.heatmap_figure("empty", "empty", []),
+    K.heatmap_figure("masked", "all masked", [[1.0, 2.0]], masked=[[True, True]]),
+    K.heatmap_figure("inf", "-inf logits", [[0.0, -INF], [NAN, 1e300]]),
+    K.heatmap_figure("wide", "1 x 500", [[float(i) for i in range(500)]]),
+    K.line_figure("nan", "nan series", "x", "y", [K.series("a", [1, 2, 3], [NAN, NAN, NAN])]),
+    K.line_figure("one", "one point", ("x", "", True), ("y", "", True), [K.series("a", [5], [7])]),
+    K.line_figure("neg", "log of non-positive", ("x", "", True), ("y", "", True), [K.series("a", [0, -1, 2], [0, 1, -3])]),
+    K.line_figure("flat", "flat", "x", "y", [K.series("a", [0, 1, 2], [3, 3, 3]), K.series("b", [], [])]),
+    K.bar_figure("zero", "zeros on a log axis", ["a", "b"], "k", ("v", "", True), {"s": [0.0, -1.0]}),
+    K.bar_figure("mixed", "negative bars", ["甲", "乙"], "k", "v", {"s": [-2.0, INF]}),
+    K.Figure("odd", "pie", "unknown kind", K.Axis("x"), K.Axis("y")),
+]
+
+
+@pytest.mark.parametrize("fig", HOSTILE, ids=[f.id for f in HOSTILE])
+@pytest.mark.parametrize("width", [50, 80])
+def test_odd_figures_draw_without_error_within_the_width(fig, width):
+    text, _ = draw(fig, width, "zh", color=width == 80)
+    assert text.splitlines()[0] == fig.title
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+
+
+def test_a_failing_figures_function_leaves_the_checks_standing(tmp_path):
+    (tmp_path / "broken_figure.py").write_text(
+        '"""A claim."""\nfrom _kit import check\n\n\ndef run(seed=0):\n    return [check("one", 1, 1, abs_tol=0)]\n\n\n'
+        'def figures(seed=0):\n    raise ValueError("no data")\n', encoding="utf-8")  # fmt: skip
+    r = verify.run("broken_figure", directory=tmp_path, figures=True)
+    assert r.passed and r.figures == [] and r.figure_error == "ValueError: no data"
+    assert r.to_dict()["figure_error"] == "ValueError: no data"
+    assert verify.run("broken_figure", directory=tmp_path).figure_error == ""  # not drawn unless asked

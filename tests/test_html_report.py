@@ -115,3 +115,12 @@ def test_report_is_written_atomically(tmp_path):
     assert target.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left behind
 
+
+
+def test_odd_figures_still_give_an_svg():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_figures_render import HOSTILE
+
+    for f in HOSTILE:
+        svg = html_report.svg(f, "zh", f"fig-{f.id}")
+        assert svg.startswith(f'<svg id="fig-{f.id}"') and svg.rstrip().endswith("</svg>")
