@@ -304,7 +304,10 @@ def verify(names, list_only, seed, update, plot, html_file, lang, as_json):
     if html_file:
         from . import html_report
 
-        html_report.require()  # before minutes of work: one line if the extra is missing
+        html_report.require()  # before any work: one line if the extra is missing
+        if not html_file.parent.is_dir():
+            click.echo(f"Error: cannot write {html_file}: directory {html_file.parent} does not exist", err=True)
+            sys.exit(1)
     import time
 
     from . import ui

@@ -201,3 +201,9 @@ def test_nothing_plotting_related_is_imported_before_the_first_card(quiz_home):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_html_into_a_missing_directory_is_one_line_before_any_work(tmp_path):
+    out = CliRunner().invoke(cli, ["verify", "gelu", "--html", str(tmp_path / "no" / "r.html")])
+    assert out.exit_code == 1 and out.stdout == ""
+    assert out.stderr.strip() == f"Error: cannot write {tmp_path / 'no' / 'r.html'}: directory {tmp_path / 'no'} does not exist"
