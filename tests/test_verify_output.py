@@ -206,4 +206,5 @@ def test_nothing_plotting_related_is_imported_before_the_first_card(quiz_home):
 def test_html_into_a_missing_directory_is_one_line_before_any_work(tmp_path):
     out = CliRunner().invoke(cli, ["verify", "gelu", "--html", str(tmp_path / "no" / "r.html")])
     assert out.exit_code == 1 and out.stdout == ""
-    assert out.stderr.strip() == f"Error: cannot write {tmp_path / 'no' / 'r.html'}: directory {tmp_path / 'no'} does not exist"
+    target = tmp_path / "no" / "r.html"
+    assert out.stderr.strip() == f"Error: cannot write {target}: directory {target.parent} does not exist"
