@@ -311,8 +311,12 @@ def check(fmt, codes, ref, run_verifiers, banks):
 @click.option("--list", "list_only", is_flag=True, help="List the registered verifiers and their claims.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed passed to each verifier.")
 @click.option("--update", is_flag=True, help="Rewrite verifiers/expected.json (values for value_from).")
+@click.option("--plot", is_flag=True, help="Draw each verifier's figures in the terminal under its checks.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained HTML report (claims, checks, SVG figures) to this file; needs matplotlib.")
+@lang_option
 @json_option
-def verify(names, list_only, seed, update, as_json):
+def verify(names, list_only, seed, update, plot, html_file, lang, as_json):
     """Run verifiers (all, or the NAMES given): expected vs measured, exit 1 on any failure."""
     from . import verify as verifiers
 
@@ -334,32 +338,47 @@ def verify(names, list_only, seed, update, as_json):
             for n, c in claims.items():
                 click.echo(printable(f"{n:28} {c}"))
         return
+    if html_file:
+        from . import html_report
+
+        html_report.require()  # before any work: one line if the extra is missing
+        if not html_file.parent.is_dir():
+            click.echo(f"Error: cannot write {html_file}: directory {html_file.parent} does not exist", err=True)
+            sys.exit(1)
     import time
 
     from . import ui
 
     wall = time.perf_counter()
     results = []
-    status = None if as_json else ui.err_console.status("loading torch…", spinner="dots")
+    draw = bool(plot or html_file or as_json)
+    status = ui.err_console.status("loading torch…", spinner="dots") if ui.err_console.is_terminal else None
     if status:
         status.start()
     try:
-        for name in chosen:
+        for i, name in enumerate(chosen, 1):
             if status:
-                status.update(f"running {name}…")
-            results.append(verifiers.run(name, seed=seed))
+                status.update(f"{i}/{len(chosen)} {name}…")
+            results.append(verifiers.run(name, seed=seed, figures=draw))
     finally:
         if status:
             status.stop()
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
-        ui.console.print(ui.verify_table(results))
+        ui.console.print(ui.verify_table(results, lang, plot))
         failed = [r.name for r in results if not r.passed]
         total = sum(r.seconds for r in results)
         ui.console.print(ui.plain(f"{len(results) - len(failed)}/{len(results)} verifiers passed: {total:.2f} s of "
                                   f"checks, {time.perf_counter() - wall:.1f} s with loading torch"
                                   + (f"; FAILED: {', '.join(failed)}" if failed else "")))  # fmt: skip
+    if html_file:
+        try:
+            size = html_report.write(results, html_file, lang, seed)
+        except OSError as exc:
+            click.echo(f"Error: cannot write {html_file}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        click.echo(f"wrote {html_file} ({size / 1024:.0f} KB)", err=True)
     if update:
         if names:
             click.echo("Error: --update rewrites the whole table; run it without names", err=True)

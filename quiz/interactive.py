@@ -138,12 +138,12 @@ def ask(p: cards.Presented) -> tuple[str | None, bool | None]:
     return None, None
 
 
-def run_verifier(name: str, highlight: str | None = None) -> None:
+def run_verifier(name: str, highlight: str | None = None, lang: str = "en") -> None:
     from . import verify
 
     with ui.console.status(f"running verifier {name} (loading torch)…", spinner="dots"):
-        result = verify.run(name)
-    ui.console.print(ui.verifier_panel(result, highlight))
+        result = verify.run(name, figures=True)
+    ui.console.print(ui.verifier_panel(result, highlight, lang))
 
 
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
@@ -183,7 +183,7 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
             elif k == "v":
                 name, check = item.question.proof()
                 if name:  # the check this card's number comes from is highlighted
-                    run_verifier(name, check)
+                    run_verifier(name, check, lang)
                 else:
                     ui.console.print("This card has no verifier.", style="dim")
             elif k == "u":

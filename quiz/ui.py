@@ -163,38 +163,134 @@ def format_source(s: dict) -> str:
     return f"{s.get('title', '')} <{s['url']}>".strip()
 
 
-def verify_table(results: list, show_verifier: bool = True, highlight: str | None = None) -> Table:
-    """measured ≈/=/≤/≥ expected: the relation each check asserts, so a bound never reads as a mismatch."""
-    from .verify import kit
-
-    fmt = kit().fmt  # the same number format as `python verifiers/<name>.py`
-    table = Table(show_lines=False, title_justify="left")
-    if show_verifier:
-        table.add_column("verifier", overflow="fold")
-    table.add_column("check", overflow="fold")
-    for col in ("measured", "", "expected", "tolerance", "result", "s"):
-        table.add_column(col, justify="center" if col in ("", "result") else "right", no_wrap=True)
-    for r in results:
-        lead = [Text.assemble((printable(r.name), "bold"), "\n", (printable(r.claim), "dim"))] if show_verifier else []
-        if r.error:
-            table.add_row(*lead, "[red]raised[/]", plain(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
-        for i, c in enumerate(r.checks):
-            relation = getattr(c, "relation", "≈")
-            table.add_row(
-                *((lead if i == 0 else [""]) if show_verifier else []), plain(c.name), fmt(c.measured), relation,
-                fmt(c.expected), fmt(c.tolerance) if relation == "≈" else "",
-                "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
-                style="bold reverse" if c.name == highlight else None,
-            )  # fmt: skip
-        table.add_section()
-    return table
+VERIFY_WORDS = {
+    "en": {"check": "check", "measured": "measured", "expected": "expected", "tolerance": "tol",
+           "result": "result", "PASS": "PASS", "FAIL": "FAIL", "raised": "raised", "figure_error": "figure failed"},
+    "zh": {"check": "检查", "measured": "测量值", "expected": "期望值", "tolerance": "容差", "result": "结果",
+           "PASS": "通过", "FAIL": "失败", "raised": "出错", "figure_error": "图未能生成"},
+}  # fmt: skip
 
 
-def verifier_panel(result, highlight: str | None = None) -> Panel:
-    """A verifier's claim and checks; `highlight` marks the check a numeric card takes its answer from."""
-    return Panel(Group(plain(result.claim, style="italic"), verify_table([result], False, highlight)),
+class VerifyReport:
+    """Verifier results that read at any width: per verifier a header line (verdict, name, seconds once),
+    the claim above the checks (wrapped; when `compact`, on the header line cut with …), then one row per check.
+    Check names are never broken: when the columns do not fit beside the longest name, each check takes
+    two lines (the name, then the numbers); only a name longer than the whole width is folded, at its
+    underscores. `plot` draws each verifier's figures under its checks."""
+
+    def __init__(self, results: list, lang: str = "en", compact: bool = False, highlight: str | None = None,
+                 plot: bool = False, names: bool = True, max_figures: int | None = None):
+        self.results, self.lang, self.compact, self.highlight = results, lang, compact, highlight
+        self.plot, self.names, self.max_figures = plot, names, max_figures
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+
+        from .verify import kit
+
+        fmt, w = kit().fmt, VERIFY_WORDS[self.lang]
+        width = options.max_width
+        for n, r in enumerate(self.results):
+            if n:
+                yield Text("")
+            verdict = w["PASS"] if r.passed else w["FAIL"]
+            head = Text(no_wrap=True, overflow="ellipsis")
+            if self.names:
+                head.append(verdict, style="bold green" if r.passed else "bold red")
+                head.append(f" {r.name}", style="bold")
+                head.append(f" · {r.seconds:.2f} s", style="dim")
+            if self.compact and r.claim:  # one line per verifier header: the claim cut with …
+                head.append(("  " if self.names else "") + r.claim, style="dim")
+            if head:
+                yield head
+            if r.claim and not self.compact:
+                yield Prose(r.claim, style="italic")
+            if r.error:
+                yield Text.assemble((f"{w['raised']}: ", "bold red"), (printable(r.error), ""))
+            rows = [(c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
+                     fmt(c.tolerance) if getattr(c, "relation", "≈") == "≈" else "") for c in r.checks]  # fmt: skip
+            if rows:
+                yield from self._rows(rows, width, w, cell_len)
+            if r.figure_error:
+                yield Text.assemble((f"{w['figure_error']}: ", "yellow"), (printable(r.figure_error), "dim"))
+            if self.plot:
+                from .figures import render
+
+                shown = r.figures[: self.max_figures]
+                for f in shown:
+                    yield Text("")
+                    yield render(f, self.lang)
+                if len(r.figures) > len(shown):
+                    more = len(r.figures) - len(shown)
+                    yield Text((f"还有 {more} 张图：" if self.lang == "zh" else f"{more} more figure{'s' * (more > 1)}: ")
+                               + f"quiz verify {r.name} --plot", style="dim")
+
+    def _rows(self, rows, width, w, cell_len):
+        name_w = max(max(len(c.name) for c, *_ in rows), cell_len(w["check"]))
+        cols = [("measured", 1), ("", 2), ("expected", 3), ("tolerance", 4)]
+        widths = [max(max(cell_len(r[i]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
+        res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]), cell_len(w["result"]))
+        gap = 2 if 2 + name_w + 2 + sum(widths) + 2 * len(widths) + res_w <= width else 1  # tighter before stacking
+        numbers_w = sum(widths) + gap * len(widths) + res_w
+        wide = 2 + name_w + gap + numbers_w <= width
+        indent = 2 if wide else min(4, max(width - numbers_w, 0))  # stacked: the numbers under the name
+        head = Text(style="dim", no_wrap=True, overflow="crop")
+        head.append(" " * indent)
+        if wide:
+            head.append(w["check"] + " " * (name_w - cell_len(w["check"]) + gap))
+        for (key, _), cw in zip(cols, widths, strict=True):
+            label = w[key] if key else ""
+            head.append(" " * (cw - cell_len(label)) + label + " " * gap)
+        head.append(w["result"])
+        yield head
+        for c, measured, relation, expected, tol in rows:
+            style = "bold reverse" if c.name == self.highlight else ""
+            verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
+            nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
+            for value, cw in zip((measured, relation, expected, tol), widths, strict=True):
+                nums.append(" " * (cw - cell_len(value)) + value + " " * gap)
+            nums.append(*verdict)
+            if wide:
+                line = Text("  " + c.name + " " * (name_w - len(c.name) + gap), no_wrap=True, overflow="crop")
+                line.append_text(nums)
+                line.stylize(style)
+                yield line
+                continue
+            fits = len(c.name) <= width - 2
+            for part in fold_identifier(c.name, width - 2 if fits else width):
+                yield Text(("  " if fits else "") + part, style=style or "bold", no_wrap=True, overflow="crop")
+            nums.stylize(style)
+            yield nums
+
+
+def fold_identifier(name: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken only after an underscore (the whole name when it fits)."""
+    if len(name) <= width:
+        return [name]
+    lines, line = [], ""
+    for part in name.replace("_", "_\0").split("\0"):
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        while len(part) > width:  # a single word longer than the width: nothing else can be done
+            lines.append(part[:width])
+            part = part[width:]
+        line += part
+    return lines + ([line] if line else [])
+
+
+def verify_table(results: list, lang: str = "en", plot: bool = False) -> VerifyReport:
+    """All verifiers of a `quiz verify` run: one-line claims so each takes about one line per check + 2."""
+    return VerifyReport(results, lang, compact=len(results) > 1, plot=plot)
+
+
+def verifier_panel(result, highlight: str | None = None, lang: str = "en") -> Panel:
+    """A verifier's claim, checks and first figure; `highlight` marks the check a numeric card takes its answer from.
+    The first figure only, so the checks and the figure share one 80x24 screen; a line names the rest."""
+    return Panel(VerifyReport([result], lang, highlight=highlight, plot=True, names=False, max_figures=1),
                  border_style="magenta",
-                 title=plain(f"verifier {result.name}"), title_align="left")  # fmt: skip
+                 title=f"verifier {result.name} · {result.seconds:.2f} s" + ("" if result.passed else " · FAIL"),
+                 title_align="left")  # fmt: skip
 
 
 def summary_panel(s: Summary, lang: str) -> Panel:

@@ -13,7 +13,7 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -73,6 +73,8 @@ class Result:
     checks: list  # list[_kit.Check]
     seconds: float
     error: str = ""  # set when the verifier raised instead of returning checks
+    figures: list = field(default_factory=list)  # list[_kit.Figure], when asked for and the verifier has any
+    figure_error: str = ""  # set when figures() raised: the checks still stand, the drawing is missing
 
     @property
     def passed(self) -> bool:
@@ -83,10 +85,35 @@ class Result:
         d["passed"] = self.passed
         if self.error:
             d["error"] = self.error
+        d["figures"] = [kit().figure_dict(f) for f in self.figures]
+        if self.figure_error:
+            d["figure_error"] = self.figure_error
         return d
 
 
-def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
+def has_figures(name: str, directory: Path = VERIFIERS_DIR) -> bool:
+    """Whether the verifier defines figures(), read from its source without importing it."""
+    import ast
+
+    try:
+        tree = ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(n, ast.FunctionDef) and n.name == "figures" for n in tree.body)
+
+
+def draw(module: ModuleType, seed: int = 0) -> tuple[list, str]:
+    """The verifier's figures (empty when it has none) and an error line when figures() raised."""
+    make = getattr(module, "figures", None)
+    if make is None:
+        return [], ""
+    try:
+        return list(make(seed=seed)), ""
+    except Exception as exc:
+        return [], f"{type(exc).__name__}: {exc}"
+
+
+def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR, figures: bool = False) -> Result:
     try:
         module = load(name, directory)
     except UnknownVerifier:
@@ -101,7 +128,9 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR) -> Result:
         error = ""
     except Exception as exc:  # a broken verifier is a failed proof, reported, not a crash
         checks, error = [], f"{type(exc).__name__}: {exc}"
-    return Result(name, kit(directory).claim_of(module), checks, time.perf_counter() - start, error)
+    seconds = time.perf_counter() - start
+    drawn, figure_error = draw(module, seed) if figures else ([], "")
+    return Result(name, kit(directory).claim_of(module), checks, seconds, error, drawn, figure_error)
 
 
 def load_expected(path: Path = EXPECTED_FILE) -> dict[str, float]:

@@ -72,6 +72,132 @@ def check_at_least(name: str, bound, measured, note: str = "") -> Check:
     return Check(name, b, m, 0.0, math.isfinite(m) and m >= b, note, "≥")
 
 
+# --- Figures: plain data a verifier may return beside its checks ------------------------------------------
+# A verifier may define `figures(seed: int = 0, <same injectable as run>) -> list[Figure]`; one without it is
+# unchanged. Figures are frozen dataclasses of numbers and strings (JSON via `figure_dict`), drawn by the quiz
+# in the terminal (quiz/figures.py, rich) or as SVG (quiz/html_report.py, matplotlib); nothing here draws.
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    unit: str = ""
+    log: bool = False  # logarithmic axis (base 10); every value on it must be > 0
+    name_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    x: tuple  # floats; for bar charts the category positions 0, 1, 2, ... (labels in Figure.categories)
+    y: tuple
+    name_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str  # unique inside its verifier; `<verifier>-<id>` is the element id in the HTML report
+    kind: str  # "heatmap", "line" or "bar"
+    title: str
+    x: Axis
+    y: Axis
+    series: tuple = ()  # line and bar: tuple[Series, ...]
+    matrix: tuple = ()  # heatmap: rows of floats, None = masked cell (drawn as ·)
+    value: Axis | None = None  # heatmap: what the cells hold
+    categories: tuple = ()  # bar: one label per x position
+    title_zh: str = ""
+    note: str = ""  # one line: what to look at
+    note_zh: str = ""
+
+
+def _floats(values) -> tuple:
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    return tuple(float(v) for v in values)
+
+
+def _axis(a) -> Axis:
+    if isinstance(a, Axis):
+        return a
+    if isinstance(a, str):
+        return Axis(a)
+    return Axis(*a)
+
+
+def series(name: str, x, y, name_zh: str = "") -> Series:
+    """x and y: sequences or 1-d tensors of the same length."""
+    xs, ys = _floats(x), _floats(y)
+    if len(xs) != len(ys):
+        raise ValueError(f"series {name!r}: {len(xs)} x values but {len(ys)} y values")
+    return Series(name, xs, ys, name_zh)
+
+
+def line_figure(id: str, title: str, x, y, series_: list, *, title_zh: str = "", note: str = "",
+                note_zh: str = "") -> Figure:
+    """x, y: an Axis, a name, or (name, unit, log, name_zh)."""
+    return Figure(id, "line", title, _axis(x), _axis(y), series=tuple(series_), title_zh=title_zh, note=note,
+                  note_zh=note_zh)
+
+
+def bar_figure(id: str, title: str, categories, x, y, values: dict, *, title_zh: str = "", note: str = "",
+               note_zh: str = "", names_zh: dict | None = None) -> Figure:
+    """values: series name -> one value per category (several series are drawn side by side)."""
+    cats = tuple(str(c) for c in categories)
+    names_zh = names_zh or {}
+    out = tuple(series(n, range(len(cats)), v, names_zh.get(n, "")) for n, v in values.items())
+    return Figure(id, "bar", title, _axis(x), _axis(y), series=out, categories=cats, title_zh=title_zh,
+                  note=note, note_zh=note_zh)
+
+
+def heatmap_figure(id: str, title: str, matrix, *, masked=None, x=("key", "", False, "键"),
+                   y=("query", "", False, "查询"), value=("weight", "", False, "权重"),
+                   title_zh: str = "", note: str = "", note_zh: str = "") -> Figure:
+    """matrix: (R, C) numbers (a tensor or nested lists); masked: same shape, True = masked (drawn as ·).
+    Non-finite cells (-inf logits) count as masked too."""
+    rows = matrix.tolist() if hasattr(matrix, "tolist") else [list(r) for r in matrix]
+    hide = masked.tolist() if hasattr(masked, "tolist") else masked
+    cells = tuple(
+        tuple(None if (hide is not None and hide[i][j]) or not math.isfinite(float(v)) else float(v)
+              for j, v in enumerate(row))
+        for i, row in enumerate(rows)
+    )
+    return Figure(id, "heatmap", title, _axis(x), _axis(y), matrix=cells, value=_axis(value), title_zh=title_zh,
+                  note=note, note_zh=note_zh)
+
+
+def figure_dict(f: Figure) -> dict:
+    """JSON-ready: non-finite numbers become null."""
+
+    def clean(v):
+        if isinstance(v, float):
+            return v if math.isfinite(v) else None
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        return v
+
+    return clean(asdict(f))
+
+
+def figure_from_dict(d: dict) -> Figure:
+    """Inverse of figure_dict (for reports built from `quiz verify --json`)."""
+    value = Axis(**d["value"]) if d.get("value") else None
+    return Figure(
+        d["id"], d["kind"], d["title"], Axis(**d["x"]), Axis(**d["y"]),
+        series=tuple(Series(s["name"], tuple(s["x"]), tuple(s["y"]), s.get("name_zh", "")) for s in d["series"]),
+        matrix=tuple(tuple(r) for r in d["matrix"]), value=value, categories=tuple(d["categories"]),
+        title_zh=d.get("title_zh", ""), note=d.get("note", ""), note_zh=d.get("note_zh", ""),
+    )  # fmt: skip
+
+
+def log_slope(x, y) -> float:
+    """Least-squares slope of log y against log x: the exponent of a power law y ~ x^slope."""
+    lx, ly = [math.log(v) for v in x], [math.log(v) for v in y]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
 def single_thread() -> None:
     """Verifier tensors are tiny: thread start-up costs more than it saves, and on a busy 2-core
     machine torch's default pool makes a 30 ms verifier take seconds."""

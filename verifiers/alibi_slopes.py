@@ -65,5 +65,25 @@ def run(seed: int = 0, alibi_slopes=alibi_slopes) -> list:
     ]
 
 
+def figures(seed: int = 0, alibi_slopes=alibi_slopes) -> list:
+    """The slopes of 8 heads (log scale), and the bias head 1 adds to a causal 8x8 score matrix."""
+    from _kit import bar_figure, heatmap_figure
+
+    del seed  # deterministic
+    slopes = alibi_slopes(8)
+    bias = alibi_bias(slopes, 8)[0]  # (T, T), -inf above the diagonal
+    return [
+        bar_figure("slopes_8_heads", "ALiBi slope per head, 8 heads", [str(h) for h in range(1, 9)],
+                   ("head", "", False, "头"), ("slope", "", True, "斜率"), {"slope": slopes},
+                   names_zh={"slope": "斜率"}, title_zh="ALiBi 每个头的斜率（8 个头）",
+                   note="a geometric sequence: each head's slope is half the previous one, 1/2 to 1/256",
+                   note_zh="等比数列：每个头的斜率是前一个的一半，从 1/2 到 1/256"),
+        heatmap_figure("bias_head1", "Bias added by head 1 (slope 1/2), causal", bias, value=("bias", "", False, "偏置"),
+                       title_zh="头 1（斜率 1/2）加到分数上的偏置（因果）",
+                       note="-slope x distance: 0 on the diagonal, more negative further back",
+                       note_zh="-斜率 x 距离：对角线上为 0，越远越负"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -62,5 +62,28 @@ def run(seed: int = 0, make_masks=make_masks) -> list:
     return checks
 
 
+def figures(seed: int = 0, make_masks=make_masks) -> list:
+    """Which input each output of one attention layer depends on (nonzero derivative), per architecture."""
+    from _kit import heatmap_figure
+
+    g = torch.Generator().manual_seed(seed)
+    T, P, d = 7, 3, 4
+    x = torch.randn(T, d, generator=g, dtype=torch.float64)
+    w_q, w_k, w_v = (torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5 for _ in range(3))
+    titles = {"encoder": ("Encoder: every output depends on every input", "编码器：每个输出依赖所有输入"),
+              "causal_decoder": ("Causal decoder: only earlier inputs and itself", "因果解码器：只依赖之前的输入和自身"),
+              "prefix_decoder": ("Prefix decoder (P = 3): the prefix both ways", "前缀解码器（P = 3）：前缀内双向")}
+    out = []
+    for name, mask in make_masks(T, P).items():
+        dep = dependency(mask, x, w_q, w_k, w_v)  # (T, T) bool, measured by autograd
+        title, title_zh = titles.get(name, (name, ""))
+        out.append(heatmap_figure(f"dependency_{name}", title, dep.double(), masked=~dep,
+                                  x=("input j", "", False, "输入 j"), y=("output i", "", False, "输出 i"),
+                                  value=("depends", "", False, "依赖"), title_zh=title_zh,
+                                  note=f"{int(dep.sum())} dependent pairs of {T * T}",
+                                  note_zh=f"{T * T} 对中有 {int(dep.sum())} 对存在依赖"))
+    return out
+
+
 if __name__ == "__main__":
     main(run)

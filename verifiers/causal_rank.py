@@ -46,5 +46,28 @@ def run(seed: int = 0, attention_weights=causal_weights) -> list:
     ]
 
 
+def figures(seed: int = 0, attention_weights=causal_weights) -> list:
+    """Singular values of the causal attention matrix and of the bidirectional one from the same q, k."""
+    from _kit import line_figure, series
+
+    g = torch.Generator().manual_seed(seed)
+    T, d_k = 32, 8
+    q = torch.randn(T, d_k, generator=g, dtype=torch.float64)
+    k = torch.randn(T, d_k, generator=g, dtype=torch.float64)
+    s_causal = torch.linalg.svdvals(attention_weights(q, k))  # (T,) descending
+    s_bi = torch.linalg.svdvals((q @ k.T / d_k**0.5).softmax(-1))
+    idx = list(range(1, T + 1))
+    return [
+        line_figure("singular_values", "Singular values: causal vs bidirectional attention (T = 32, d_k = 8)",
+                    "index", ("singular value", "", True),
+                    [series("causal", idx, s_causal, "因果"), series("bidirectional", idx, s_bi, "双向")],
+                    title_zh="奇异值：因果注意力与双向注意力（T = 32，d_k = 8）",
+                    note=f"smallest/largest: causal {(s_causal[-1] / s_causal[0]).item():.1e}, "
+                    f"bidirectional {(s_bi[-1] / s_bi[0]).item():.1e}",
+                    note_zh=f"最小/最大：因果 {(s_causal[-1] / s_causal[0]).item():.1e}，"
+                    f"双向 {(s_bi[-1] / s_bi[0]).item():.1e}"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -32,5 +32,23 @@ def run(seed: int = 0, success=chain_success) -> list:
     return checks
 
 
+def figures(seed: int = 0, success=chain_success) -> list:
+    """Whole-task success p^k against per-step success p, for tasks of 1, 2, 5 and 10 steps."""
+    from _kit import line_figure, series
+
+    del seed  # deterministic
+    ps = [i / 50 for i in range(51)]
+    return [
+        line_figure("success_vs_step", "Task success when all k sub-steps must succeed",
+                    ("per-step success p", "", False, "每步成功率 p"), ("task success", "", False, "任务成功率"),
+                    [series(f"k = {k}", ps, [success(p_step=p, steps=k) for p in ps]) for k in (1, 2, 5, 10)],
+                    title_zh="所有 k 个子步骤都要成功时的任务成功率",
+                    note=f"k = 5: p from 0.4 to 0.6 moves the task from {success(p_step=0.4, steps=5):.4f} to "
+                    f"{success(p_step=0.6, steps=5):.4f}",
+                    note_zh=f"k = 5：p 从 0.4 到 0.6，任务从 {success(p_step=0.4, steps=5):.4f} 升到 "
+                    f"{success(p_step=0.6, steps=5):.4f}"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

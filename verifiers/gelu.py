@@ -58,5 +58,26 @@ def run(seed: int = 0, gelu=gelu) -> list:
     ]
 
 
+def figures(seed: int = 0, gelu=gelu) -> list:
+    """GELU, its tanh approximation and ReLU on [-4, 4], and the approximation's error on [-6, 6]."""
+    from _kit import line_figure, series
+
+    del seed  # deterministic
+    x = torch.linspace(-4, 4, 161, dtype=torch.float64)
+    xe = torch.linspace(-6, 6, 241, dtype=torch.float64)
+    gap = (gelu_tanh(xe) - gelu(xe)).abs()
+    return [
+        line_figure("gelu_curves", "GELU, its tanh approximation and ReLU", "x", "f(x)",
+                    [series("GELU x·Φ(x)", x, gelu(x)), series("tanh approximation", x, gelu_tanh(x), "tanh 近似"),
+                     series("ReLU", x, x.clamp_min(0))],
+                    title_zh="GELU、tanh 近似与 ReLU",
+                    note=f"GELU dips below 0 (minimum {gelu(x).min().item():.3f}); ReLU never does",
+                    note_zh=f"GELU 会低于 0（最小值 {gelu(x).min().item():.3f}）；ReLU 不会"),
+        line_figure("tanh_gap", "|tanh approximation - GELU|", "x", "absolute error",
+                    [series("|tanh approx - GELU|", xe, gap, "|tanh 近似 - GELU|")], title_zh="|tanh 近似 - GELU|",
+                    note=f"largest gap {gap.max().item():.1e}", note_zh=f"最大差距 {gap.max().item():.1e}"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -49,5 +49,25 @@ def run(seed: int = 0, cache_bytes=kv_cache_bytes) -> list:
     return checks
 
 
+def figures(seed: int = 0, cache_bytes=kv_cache_bytes) -> list:
+    """KV-cache size per sequence against context length for Llama-2-7B in fp16, and with 8 KV heads (GQA)."""
+    from _kit import line_figure, series
+
+    del seed  # deterministic
+    lengths = [512 * i for i in range(1, 65)]  # 512 .. 32,768 tokens
+    gib = 2**30
+    return [
+        line_figure("cache_vs_length", "KV cache per sequence, Llama-2-7B shape, fp16", ("context length", "tokens"),
+                    ("cache", "GiB"),
+                    [series("32 KV heads (MHA)", lengths, [cache_bytes(32, 32, 128, t, 1, 2) / gib for t in lengths],
+                            "32 个 KV 头（MHA）"),
+                     series("8 KV heads (GQA)", lengths, [cache_bytes(32, 8, 128, t, 1, 2) / gib for t in lengths],
+                            "8 个 KV 头（GQA）")],
+                    title_zh="每条序列的 KV 缓存，Llama-2-7B 结构，fp16",
+                    note=f"linear in length: {cache_bytes(32, 32, 128, 4096, 1, 2) / gib:g} GiB at 4,096 tokens",
+                    note_zh=f"随长度线性增长：4,096 个 token 时 {cache_bytes(32, 32, 128, 4096, 1, 2) / gib:g} GiB"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -56,5 +56,28 @@ def run(seed: int = 0, attention=attention) -> list:
     ]
 
 
+def figures(seed: int = 0, attention=attention) -> list:
+    """Attention weights of one sequence with and without the causal mask (V = I makes the output the weights)."""
+    from _kit import heatmap_figure
+
+    g = torch.Generator().manual_seed(seed)
+    T, d = 8, 16
+    x = torch.randn(1, T, d, generator=g, dtype=torch.float64)
+    w_q, w_k = (torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5 for _ in range(2))
+    eye = torch.eye(T, dtype=torch.float64)[None]  # (1, T, T)
+    causal = attention(x @ w_q, x @ w_k, eye)[0]  # (T, T)
+    unmasked = attention(x @ w_q, x @ w_k, eye, causal=False)[0]
+    return [
+        heatmap_figure("weights_causal", "Attention weights with the causal mask", causal, masked=causal == 0,
+                       title_zh="加因果掩码的注意力权重",
+                       note="every cell above the diagonal is exactly 0 (·): no query sees a later key",
+                       note_zh="对角线以上全为 0（·）：没有查询能看到之后的键"),
+        heatmap_figure("weights_unmasked", "The same weights without the mask", unmasked, masked=unmasked == 0,
+                       title_zh="去掉掩码后的同一组权重",
+                       note="weight above the diagonal: the future leaks into earlier positions",
+                       note_zh="对角线以上有权重：未来的信息泄漏到前面的位置"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

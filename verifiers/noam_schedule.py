@@ -36,5 +36,32 @@ def run(seed: int = 0, noam=noam) -> list:
     ]
 
 
+def figures(seed: int = 0, noam=noam) -> list:
+    """The Noam schedule beside linear warm-up + cosine decay to the same peak, over 20,000 steps."""
+    import math
+
+    from _kit import line_figure, series
+
+    del seed  # deterministic
+    d, w, total = 512, 4000, 20_000
+    steps = [1, *range(100, total + 1, 100)]
+    peak = noam(w, d, w)
+
+    def warmup_cosine(step):  # linear to the peak at w, then half a cosine down to 0 at `total`
+        if step <= w:
+            return peak * step / w
+        return peak * 0.5 * (1 + math.cos(math.pi * (step - w) / (total - w)))
+
+    return [
+        line_figure("schedules", "Learning rate: Noam vs warm-up + cosine (d = 512, warm-up 4,000)",
+                    ("step", "", False, "步数"), ("learning rate", "", False, "学习率"),
+                    [series("Noam", steps, [noam(s, d, w) for s in steps]),
+                     series("warm-up + cosine", steps, [warmup_cosine(s) for s in steps], "预热 + 余弦")],
+                    title_zh="学习率：Noam 与预热 + 余弦（d = 512，预热 4,000 步）",
+                    note="both rise linearly to the peak at step 4,000; Noam then decays like 1/sqrt(step)",
+                    note_zh="两者都线性升到第 4,000 步的峰值；之后 Noam 按 1/sqrt(step) 衰减"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

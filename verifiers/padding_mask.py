@@ -55,5 +55,28 @@ def run(seed: int = 0, attention=attention) -> list:
     ]
 
 
+def figures(seed: int = 0, attention=attention) -> list:
+    """The key-padding mask of a batch, and one padded sequence's attention weights under it."""
+    from _kit import heatmap_figure
+
+    g = torch.Generator().manual_seed(seed)
+    B, T, d = 3, 8, 16
+    lengths = [8, 5, 2]
+    q, k = (torch.randn(B, T, d, generator=g, dtype=torch.float64) for _ in range(2))
+    pad = torch.arange(T) >= torch.tensor(lengths)[:, None]  # (B, T): True at padding
+    weights = attention(q, k, torch.eye(T, dtype=torch.float64).expand(B, T, T), pad)[1]  # (T, T), length 5
+    return [
+        heatmap_figure("key_padding_mask", "Key-padding mask, lengths 8, 5, 2 padded to 8", (~pad).double(),
+                       masked=pad, x=("position", "", False, "位置"), y=("sequence", "", False, "序列"),
+                       value=("real token", "", False, "真实 token"),
+                       title_zh="键填充掩码：长度 8、5、2 填充到 8", note="· = padding, hidden from every query",
+                       note_zh="· 为填充位置，对所有查询不可见"),
+        heatmap_figure("weights_length5", "Attention weights of the length-5 sequence", weights,
+                       masked=weights == 0, title_zh="长度为 5 的序列的注意力权重",
+                       note="keys 5-7 are padding: their columns are exactly 0 (·) for every query",
+                       note_zh="键 5-7 是填充：这些列对每个查询都恰好为 0（·）"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

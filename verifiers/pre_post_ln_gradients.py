@@ -158,5 +158,20 @@ def run(seed: int = 0, post_ln=post_ln, pre_ln=pre_ln) -> list:
     ]
 
 
+def figures(seed: int = 0, post_ln=post_ln, pre_ln=pre_ln) -> list:
+    """Gradient norm of each decoder layer's FFN W2 at initialization, Post-LN beside Pre-LN (6-6 model)."""
+    from _kit import bar_figure
+
+    post6 = [v.item() for v in decoder_ffn_grad_norms(post_ln, False, seed)]
+    pre6 = [v.item() for v in decoder_ffn_grad_norms(pre_ln, True, seed)]
+    return [
+        bar_figure("decoder_grad_by_layer", "Decoder FFN W2 gradient norm by layer at initialization",
+                   [str(i) for i in range(1, 7)], ("layer", "", False, "层"), ("||grad W2||", "", False, "||grad W2||"),
+                   {"Post-LN": post6, "Pre-LN": pre6}, title_zh="初始化时解码器各层 FFN W2 的梯度范数",
+                   note=f"last/first: Post-LN {post6[-1] / post6[0]:.1f}, Pre-LN {pre6[-1] / pre6[0]:.1f}",
+                   note_zh=f"末层/首层：Post-LN {post6[-1] / post6[0]:.1f}，Pre-LN {pre6[-1] / pre6[0]:.1f}"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

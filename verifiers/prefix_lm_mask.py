@@ -65,5 +65,19 @@ def run(seed: int = 0, make_mask=prefix_lm_mask) -> list:
     return checks
 
 
+def figures(seed: int = 0, make_mask=prefix_lm_mask) -> list:
+    """The prefix-LM mask for T = 10, P = 4: bidirectional over the prefix, causal after it."""
+    from _kit import heatmap_figure
+
+    del seed  # deterministic
+    mask = make_mask(10, 4)  # (T, T) True = may attend
+    return [
+        heatmap_figure("mask_T10_P4", "Prefix-LM mask, T = 10, prefix P = 4", mask.double(), masked=~mask,
+                       value=("may attend", "", False, "可见"), title_zh="前缀语言模型掩码，T = 10，前缀 P = 4",
+                       note="the 4x4 prefix block is full (above the diagonal too); the rest is causal",
+                       note_zh="左上 4x4 前缀块全部可见（包括对角线以上）；其余为因果"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -67,5 +67,26 @@ def run(seed: int = 0, rope=rope) -> list:
     ]
 
 
+def figures(seed: int = 0, rope=rope) -> list:
+    """The score <RoPE(q, m), RoPE(k, n)> for every query position m and key position n in 0..11."""
+    from _kit import heatmap_figure
+
+    g = torch.Generator().manual_seed(seed)
+    T, d = 12, 64
+    q = torch.randn(1, d, generator=g, dtype=torch.float64).expand(T, d)  # the same q at every position
+    k = torch.randn(1, d, generator=g, dtype=torch.float64).expand(T, d)
+    pos = torch.arange(T, dtype=torch.float64)
+    scores = rope(q, pos) @ rope(k, pos).T  # (T, T): row m, column n
+    spread = max((scores.diagonal(o).max() - scores.diagonal(o).min()).item() for o in range(-T + 1, T))
+    return [
+        heatmap_figure("scores_by_position", "RoPE score q_m·k_n for one q and one k at every position", scores,
+                       x=("key position n", "", False, "键位置 n"),
+                       y=("query position m", "", False, "查询位置 m"), value=("score", "", False, "分数"),
+                       title_zh="同一个 q、k 放在各位置时的 RoPE 分数 q_m·k_n",
+                       note=f"constant along every diagonal n - m (largest spread {spread:.1e})",
+                       note_zh=f"沿每条对角线 n - m 保持不变（最大偏差 {spread:.1e}）"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

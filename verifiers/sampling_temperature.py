@@ -58,5 +58,31 @@ def run(seed: int = 0, probs=temperature_probs) -> list:
     ]
 
 
+def figures(seed: int = 0, probs=temperature_probs) -> list:
+    """Entropy against temperature (log axis), and the top-10 token probabilities at T = 0.5, 1 and 2."""
+    from _kit import bar_figure, line_figure, series
+
+    g = torch.Generator().manual_seed(seed)
+    V = 50
+    z = 2.0 * torch.randn(V, generator=g, dtype=torch.float64)  # (V,) logits, the same draw as run()
+    temps = torch.logspace(-2, 2, 41).tolist()
+    H = [entropy(probs(z, T)).item() for T in temps]
+    top = z.argsort(descending=True)[:10]  # the 10 most likely tokens at every temperature
+    return [
+        line_figure("entropy_vs_temperature", "Entropy of softmax(z / T) against T (V = 50)",
+                    ("temperature T", "", True, "温度 T"), ("entropy", "nats", False, "熵"),
+                    [series("entropy", temps, H, "熵"), series("ln V", temps, [math.log(V)] * len(temps))],
+                    title_zh="softmax(z / T) 的熵随温度 T 的变化（V = 50）",
+                    note=f"rises from {H[0]:.2f} (greedy) toward ln V = {math.log(V):.2f} (uniform)",
+                    note_zh=f"从 {H[0]:.2f}（贪心）升向 ln V = {math.log(V):.2f}（均匀）"),
+        bar_figure("top10_by_temperature", "Probability of the 10 most likely tokens", [str(i) for i in range(1, 11)],
+                   ("rank", "", False, "排名"), ("probability", "", False, "概率"),
+                   {f"T = {T:g}": probs(z, T)[top].tolist() for T in (0.5, 1.0, 2.0)},
+                   title_zh="最可能的 10 个 token 的概率",
+                   note="a lower temperature sharpens the distribution, a higher one flattens it",
+                   note_zh="温度越低分布越尖锐，越高越平坦"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

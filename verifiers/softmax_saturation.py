@@ -61,5 +61,30 @@ def run(seed: int = 0, scale_fn=logits) -> list:
     ]
 
 
+def figures(seed: int = 0, scale_fn=logits) -> list:
+    """Mean softmax entropy of attention rows against d_k, with and without the 1/sqrt(d_k) scale."""
+    from _kit import line_figure, series
+
+    g = torch.Generator().manual_seed(seed)
+    B, T = 2, 128
+    dims = [2**i for i in range(1, 11)]
+    raw, scaled = [], []
+    for d_k in dims:
+        q = torch.randn(B, T, d_k, generator=g, dtype=torch.float64)
+        k = torch.randn(B, T, d_k, generator=g, dtype=torch.float64)
+        raw.append(entropy((q @ k.transpose(-2, -1)).softmax(-1)).mean().item())
+        scaled.append(entropy(scale_fn(q, k).softmax(-1)).mean().item())
+    ref = [math.log(T) - 0.5] * len(dims)
+    return [
+        line_figure("entropy_vs_dk", "Softmax entropy of a row against d_k (T = 128)", ("d_k", "", True),
+                    ("entropy", "nats"),
+                    [series("unscaled", dims, raw, "不缩放"), series("scaled", dims, scaled, "缩放"),
+                     series("ln T - 1/2", dims, ref, "ln T - 1/2")],
+                    title_zh="每行 softmax 熵随 d_k 的变化（T = 128）",
+                    note="scaled logits keep the entropy flat; unscaled ones collapse toward one-hot",
+                    note_zh="缩放后熵保持平稳；不缩放时趋向 one-hot"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)

@@ -79,5 +79,35 @@ def run(seed: int = 0, adam_step=adam_step) -> list:
     ]
 
 
+def figures(seed: int = 0, adam_step=adam_step) -> list:
+    """Adam's step size on pure-noise gradients over 300 steps, with a constant lr and with 100 warm-up steps."""
+    from _kit import line_figure, series
+
+    g = torch.Generator().manual_seed(seed)
+    n, lr, warm = 2000, 1e-3, 100
+    curves = {}
+    for name, warmup in (("constant lr", False), ("linear warm-up 100", True)):
+        p, m, v = (torch.zeros(n, dtype=torch.float64) for _ in range(3))
+        rms = []
+        for t in range(1, 301):
+            lr_t = linear_warmup_lr(lr, warm, t) if warmup else lr
+            new_p, m, v = adam_step(p, torch.randn(n, generator=g, dtype=torch.float64), m, v, t, lr_t)
+            rms.append(((new_p - p) / lr).pow(2).mean().sqrt().item())
+            p = new_p
+        curves[name] = rms
+    steps = list(range(1, 301))
+    return [
+        line_figure("step_rms", "Adam update rms on noise gradients, in units of lr", ("step", "", True, "步数"),
+                    ("update rms / lr", "", False, "更新 rms / lr"),
+                    [series("constant lr", steps, curves["constant lr"], "恒定 lr"),
+                     series("linear warm-up 100", steps, curves["linear warm-up 100"], "线性预热 100 步")],
+                    title_zh="噪声梯度下 Adam 更新的 rms（以 lr 为单位）",
+                    note=f"constant lr: step 1 is {curves['constant lr'][0]:.2f}, step 300 is "
+                    f"{curves['constant lr'][-1]:.2f}; the warm-up removes the large first steps",
+                    note_zh=f"恒定 lr：第 1 步 {curves['constant lr'][0]:.2f}，第 300 步 "
+                    f"{curves['constant lr'][-1]:.2f}；预热去掉了最初的大步"),
+    ]
+
+
 if __name__ == "__main__":
     main(run)
