@@ -218,8 +218,9 @@ def list_(topics, types, tags, search, as_json, lang, banks):
         click.echo(dump_json(chosen))
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.questions_table(chosen, lang))
+    emit([ui.questions_sheet(chosen, lang)], output_width(ui.console))
 
 
 @cli.command()
@@ -241,9 +242,12 @@ def show(question_id, as_json, lang, banks):
     if as_json:
         click.echo(json.dumps(q.to_dict(), ensure_ascii=False, indent=2))
         return
-    from . import ui
+    from rich.console import Console
 
-    ui.console.print(ui.question_panel(q, lang))
+    from . import ui
+    from .ui_tables import output_width
+
+    Console(width=output_width(ui.console) or 80, highlight=False).print(ui.question_panel(q, lang))
 
 
 @cli.command()
@@ -259,15 +263,17 @@ def topics(as_json, lang, banks):
         counts = {ty: sum(q.type == ty for q in qs) for ty in TYPES}
         counts_verified = sum(bool(q.verifier or (q.numeric and q.numeric.value_from)) for q in qs)
         title = bank.titles[topic].get(lang) if topic in bank.titles else topic
-        rows.append((topic, title, counts, counts_verified))
+        from_posts = any("post" in s for q in qs for s in q.sources)  # else: "beyond the posts"
+        rows.append((topic, title, counts, counts_verified, from_posts))
     if as_json:
         click.echo(json.dumps([{"topic": t, "title": ti, "types": c, "verified": v, "total": sum(c.values()),
-                                "parametric": sum(q.parametric for q in bank.questions if q.topic == t)}
-                               for t, ti, c, v in rows], ensure_ascii=False, indent=2))  # fmt: skip
+                                "parametric": sum(q.parametric for q in bank.questions if q.topic == t),
+                                "from_posts": fp} for t, ti, c, v, fp in rows], ensure_ascii=False, indent=2))  # fmt: skip
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.topics_table(rows, TYPES))
+    emit([ui.topics_sheet(rows, TYPES)], output_width(ui.console))
 
 
 @cli.command()
@@ -446,8 +452,9 @@ def stats(as_json, days, banks):
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.stats_view(result))
+    emit(ui.stats_parts(result), output_width(ui.console))
 
 
 @cli.command()
