@@ -44,8 +44,9 @@ def test_export_in_chinese_uses_other_guids(tmp_path, monkeypatch):
 
 def test_export_with_no_match_fails(monkeypatch):
     monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(FIXTURE))
-    result = CliRunner().invoke(cli, ["export", "--tag", "nothing-has-this"])
-    assert result.exit_code == 1 and "no questions match" in result.output
+    result = CliRunner().invoke(cli, ["export", "--tag", "scaling", "--topic", "basics", "--tag", "nothing-has-this"])
+    assert result.exit_code == 2 and result.output == "Error: unknown tag 'nothing-has-this' (--tag); no question has it " \
+        "(`quiz list --json` shows each question's tags)\n"
 
 
 def test_export_opens_in_anki_and_reimport_updates(tmp_path, monkeypatch):
