@@ -467,22 +467,38 @@ def stats(as_json, days, banks):
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write (default: quiz-<lang>.apkg).")  # fmt: skip
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: quiz-<lang>.apkg); with --format markdown, the directory.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["apkg", "markdown"]), default="apkg", show_default=True,
+              help="apkg: an Anki deck; markdown: a printable cheat sheet per topic, written into DEST.")  # fmt: skip
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @lang_option
 @bank_option
-def export(output, topics, tags, lang, banks):
-    """Export questions as an Anki deck (.apkg); re-importing updates notes, never duplicates."""
+def export(dest, output, fmt, topics, tags, lang, banks):
+    """Export questions as an Anki deck (.apkg; re-importing updates notes, never duplicates) or as Markdown
+    cheat sheets (quiz export --format markdown DIR)."""
     from .export import export as write_apkg
     from .session import matches
+
+    if dest and output:
+        raise click.UsageError("give the destination once: as DEST or as -o")
+    output = dest or output
+    if fmt == "markdown" and output is None:
+        raise click.UsageError("--format markdown needs a directory: quiz export --format markdown DIR")
 
     bank = load_bank(banks)
     check_filters(bank, topics, tags)
     chosen = [q for q in bank.questions if matches(q, topics, tags)]
     if not chosen:
         click.echo("Error: no questions match those filters", err=True)
+        sys.exit(1)
+    if fmt == "markdown":
+        _export_markdown(bank, chosen, lang, output)
+        return
+    if output and output.is_dir():
+        click.echo(f"Error: {output} is a directory; give the .apkg file to write (or --format markdown)", err=True)
         sys.exit(1)
     path = output or Path(f"quiz-{lang}.apkg")
     try:
@@ -491,6 +507,22 @@ def export(output, topics, tags, lang, banks):
         click.echo(f"Error: cannot write {path}: {exc.strerror}", err=True)
         sys.exit(1)
     click.echo(f"wrote {n} notes in {len({q.topic for q in chosen})} decks to {path}")
+
+
+def _export_markdown(bank, chosen, lang: str, directory: Path) -> None:
+    from .export_md import export_markdown
+
+    if directory.exists() and not directory.is_dir():
+        click.echo(f"Error: {directory} is a file; --format markdown writes one file per topic into a directory",
+                   err=True)  # fmt: skip
+        sys.exit(1)
+    try:
+        files = export_markdown(bank, chosen, lang, directory)
+    except OSError as exc:
+        click.echo(f"Error: cannot write to {directory}: {exc.strerror}", err=True)
+        sys.exit(1)
+    sheets = f"{len(files)} cheat sheet{'s' if len(files) != 1 else ''}"
+    click.echo(f"wrote {len(chosen)} questions in {sheets} to {directory} (index.md lists them)")
 
 
 cli.add_command(new)
