@@ -96,6 +96,16 @@ def require_terminal(command: str) -> None:
         sys.exit(2)
 
 
+def check_filters(bank, topics: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> None:
+    """The same one line (with the closest names) and exit 2 for an unknown --topic or --tag, in every command."""
+    from .filters import unknown_filter
+
+    problem = unknown_filter(bank, tuple(topics), tuple(tags))
+    if problem:
+        click.echo(f"Error: {printable(problem)}", err=True)
+        sys.exit(2)
+
+
 def load_bank(banks: tuple[Path, ...]):
     from .bank import default_dirs, load_cached
     from .paths import data_dir
@@ -143,10 +153,7 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
     from .session import Limits, Session
 
     bank = load_bank(banks)
-    unknown = [t for t in topics if t not in bank.topics]
-    if unknown:
-        raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
-                                 param_hint="--topic")  # fmt: skip
+    check_filters(bank, topics, tags)
     store = open_store(write=True)
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
@@ -177,6 +184,7 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
 
     bank = load_bank(banks)
     rng = random.Random(seed)
+    check_filters(bank, topics, tags)
     items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
     if not items:
         click.echo("Error: no questions match those filters", err=True)
@@ -203,6 +211,7 @@ def list_(topics, types, tags, search, as_json, lang, banks):
     from .session import matches
 
     bank = load_bank(banks)
+    check_filters(bank, topics, tags)
     chosen = [q for q in bank.questions if matches(q, topics, tags) and (not types or q.type in types)]
     if search:
         needle = normalise(search)
@@ -218,8 +227,9 @@ def list_(topics, types, tags, search, as_json, lang, banks):
         click.echo(dump_json(chosen))
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.questions_table(chosen, lang))
+    emit([ui.questions_sheet(chosen, lang)], output_width(ui.console))
 
 
 @cli.command()
@@ -241,9 +251,12 @@ def show(question_id, as_json, lang, banks):
     if as_json:
         click.echo(json.dumps(q.to_dict(), ensure_ascii=False, indent=2))
         return
-    from . import ui
+    from rich.console import Console
 
-    ui.console.print(ui.question_panel(q, lang))
+    from . import ui
+    from .ui_tables import output_width
+
+    Console(width=output_width(ui.console) or 80, highlight=False).print(ui.question_panel(q, lang))
 
 
 @cli.command()
@@ -259,15 +272,17 @@ def topics(as_json, lang, banks):
         counts = {ty: sum(q.type == ty for q in qs) for ty in TYPES}
         counts_verified = sum(bool(q.verifier or (q.numeric and q.numeric.value_from)) for q in qs)
         title = bank.titles[topic].get(lang) if topic in bank.titles else topic
-        rows.append((topic, title, counts, counts_verified))
+        from_posts = any("post" in s for q in qs for s in q.sources)  # else: "beyond the posts"
+        rows.append((topic, title, counts, counts_verified, from_posts))
     if as_json:
         click.echo(json.dumps([{"topic": t, "title": ti, "types": c, "verified": v, "total": sum(c.values()),
-                                "parametric": sum(q.parametric for q in bank.questions if q.topic == t)}
-                               for t, ti, c, v in rows], ensure_ascii=False, indent=2))  # fmt: skip
+                                "parametric": sum(q.parametric for q in bank.questions if q.topic == t),
+                                "from_posts": fp} for t, ti, c, v, fp in rows], ensure_ascii=False, indent=2))  # fmt: skip
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.topics_table(rows, TYPES))
+    emit([ui.topics_sheet(rows, TYPES)], output_width(ui.console))
 
 
 @cli.command()
@@ -465,26 +480,44 @@ def stats(as_json, days, banks):
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     from . import ui
+    from .ui_tables import emit, output_width
 
-    ui.console.print(ui.stats_view(result))
+    emit(ui.stats_parts(result), output_width(ui.console))
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write (default: quiz-<lang>.apkg).")  # fmt: skip
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: quiz-<lang>.apkg); with --format markdown, the directory.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["apkg", "markdown"]), default="apkg", show_default=True,
+              help="apkg: an Anki deck; markdown: a printable cheat sheet per topic, written into DEST.")  # fmt: skip
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @lang_option
 @bank_option
-def export(output, topics, tags, lang, banks):
-    """Export questions as an Anki deck (.apkg); re-importing updates notes, never duplicates."""
+def export(dest, output, fmt, topics, tags, lang, banks):
+    """Export questions as an Anki deck (.apkg; re-importing updates notes, never duplicates) or as Markdown
+    cheat sheets (quiz export --format markdown DIR)."""
     from .export import export as write_apkg
     from .session import matches
 
+    if dest and output:
+        raise click.UsageError("give the destination once: as DEST or as -o")
+    output = dest or output
+    if fmt == "markdown" and output is None:
+        raise click.UsageError("--format markdown needs a directory: quiz export --format markdown DIR")
+
     bank = load_bank(banks)
+    check_filters(bank, topics, tags)
     chosen = [q for q in bank.questions if matches(q, topics, tags)]
     if not chosen:
         click.echo("Error: no questions match those filters", err=True)
+        sys.exit(1)
+    if fmt == "markdown":
+        _export_markdown(bank, chosen, lang, output)
+        return
+    if output and output.is_dir():
+        click.echo(f"Error: {output} is a directory; give the .apkg file to write (or --format markdown)", err=True)
         sys.exit(1)
     path = output or Path(f"quiz-{lang}.apkg")
     try:
@@ -493,6 +526,22 @@ def export(output, topics, tags, lang, banks):
         click.echo(f"Error: cannot write {path}: {exc.strerror}", err=True)
         sys.exit(1)
     click.echo(f"wrote {n} notes in {len({q.topic for q in chosen})} decks to {path}")
+
+
+def _export_markdown(bank, chosen, lang: str, directory: Path) -> None:
+    from .export_md import export_markdown
+
+    if directory.exists() and not directory.is_dir():
+        click.echo(f"Error: {directory} is a file; --format markdown writes one file per topic into a directory",
+                   err=True)  # fmt: skip
+        sys.exit(1)
+    try:
+        files = export_markdown(bank, chosen, lang, directory)
+    except OSError as exc:
+        click.echo(f"Error: cannot write to {directory}: {exc.strerror}", err=True)
+        sys.exit(1)
+    sheets = f"{len(files)} cheat sheet{'s' if len(files) != 1 else ''}"
+    click.echo(f"wrote {len(chosen)} questions in {sheets} to {directory} (index.md lists them)")
 
 
 cli.add_command(new)

@@ -199,6 +199,9 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
                 save(session, rating, given=given, correct=correct, duration_ms=duration_ms)
                 break
     ui.console.print("\nNo more cards for now. 🎉" if lang == "en" else "\n今天的卡片都复习完了。🎉")
+    note = session.limit_note(lang)
+    if note:
+        ui.console.print(ui.plain(note, style="yellow"))
 
 
 def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> int:

@@ -206,6 +206,9 @@ class Session:
     history: list = field(default_factory=list)  # (review_id, Item, was_correct) for undo
     cap: int | None = None  # an active plan's reviews per day: the session ends when today's reviews reach it
     before: int = 0  # reviews already done today when the session started
+    bank: Bank | None = None  # with the filters below: "next due" and "why no more" look at matching cards only
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @classmethod
     def start(cls, bank: Bank, store: Store, **options) -> Session:
@@ -215,9 +218,11 @@ class Session:
         now = clock().timestamp()
         items = build_queue(bank, store, now, limits=limits, **options)
         plan = None if cram else plan_mod.today(store.active_plan(), now)
+        filters = {"bank": bank, "topics": tuple(options.get("topics", ())), "tags": tuple(options.get("tags", ()))}
         if plan is None or plan.cap is None:
-            return cls(store, deque(items), limits, cram, clock)
-        return cls(store, deque(items), limits, cram, clock, cap=plan.cap, before=store.reviews_since(start_of_day(now)))
+            return cls(store, deque(items), limits, cram, clock, **filters)
+        return cls(store, deque(items), limits, cram, clock, cap=plan.cap, before=store.reviews_since(start_of_day(now)),
+                   **filters)  # fmt: skip
 
     def current(self) -> Item | None:
         return self.queue[0] if self.queue else None
@@ -282,8 +287,20 @@ class Session:
 
     def summary(self) -> Summary:
         missed = list(dict.fromkeys(item.question.id for _, item, correct in self.history if correct is False))
-        return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started,
-                       self.store.next_due(self.clock().timestamp()), missed)  # fmt: skip
+        from .filters import next_due
+
+        now = self.clock().timestamp()
+        due = next_due(self.store, self.bank, now, self.topics, self.tags) if self.bank else self.store.next_due(now)
+        return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started, due, missed)
+
+    def limit_note(self, lang: str) -> str | None:
+        """When the queue ran dry because of a daily limit (cards of these filters still waiting): which, and how
+        to raise it."""
+        from .filters import limit_note
+
+        if self.cram or self.bank is None:
+            return None
+        return limit_note(self.store, self.bank, self.clock().timestamp(), self.limits, lang, self.topics, self.tags)
 
 
 def exam_queue(bank: Bank, count: int, rng: random.Random, *, topics: tuple[str, ...] = (),

@@ -313,21 +313,33 @@ def summary_panel(s: Summary, lang: str) -> Panel:
                  border_style="blue")
 
 
-def questions_table(questions: list[Question], lang: str) -> Table:
-    table = Table(title=f"{len(questions)} questions", title_justify="left")
-    for col in ("id", "type", "diff", "verifier", "prompt"):
-        table.add_column(col, overflow="fold" if col == "prompt" else "ellipsis", no_wrap=col != "prompt")
-    for q in questions:
-        prompt = printable(q.prompt.get(lang)).replace("\n", " ")
-        table.add_row(plain(q.id), q.type, str(q.difficulty), plain(q.verifier or ""),
-                      Text(prompt[:90] + ("…" if len(prompt) > 90 else "")))  # fmt: skip
-    return table
+def questions_sheet(questions: list[Question], lang: str):
+    """`quiz list`: the id is the key; the prompt wraps; verifier, difficulty and type give way when narrow."""
+    from .ui_tables import Col, Section, Sheet, list_prompt
+
+    cols = [Col("id"), Col("type", drop=3), Col("diff", right=True, drop=2), Col("verifier", drop=1),
+            Col("prompt", wrap=True)]  # fmt: skip
+    rows = [[q.id, q.type, str(q.difficulty), q.verifier or "", list_prompt(q, lang)] for q in questions]
+    return Sheet(f"{len(questions)} questions", cols, [Section(None, rows)], wrap_limit=90)
+
+
+def questions_table(questions: list[Question], lang: str, width: int = 160):
+    from .ui_tables import renderable
+
+    return renderable(questions_sheet(questions, lang), width)
 
 
 def question_panel(q: Question, lang: str) -> Panel:
-    body: list = [Prose(q.prompt.get(lang), style="bold")]
+    """`quiz show`: everything about one question. Nothing sits in the border but the id, so no width cuts it."""
+    from .ui_tables import list_prompt
+
+    body: list = [Prose(list_prompt(q, lang) if q.type == "cloze" else q.prompt.get(lang), style="bold")]
     for c in q.choices:
         body.append(Prose(c.text.get(lang), style="green" if c.correct else "", prefix=f"  {'✓' if c.correct else '·'} "))
+    if q.type == "cloze":
+        body.append(Prose(q.cloze_answer().get(lang), style="green"))
+        accepted = "  ".join(f"[{i}] {' | '.join(alts)}" for i, alts in enumerate(q.gaps(lang), 1))
+        body.append(plain(f"accepted: {accepted}", style="dim"))
     if q.answer and q.answer.get(lang):
         body.append(Prose(q.answer.get(lang)))
     if q.numeric:
@@ -344,31 +356,34 @@ def question_panel(q: Question, lang: str) -> Panel:
 
         p = present(q, lang, random.Random(q.id))
         draw = ", ".join(f"{k} = {v}" for k, v in p.params)
-        body.append(Panel(Group(Prose(p.prompt), Prose(p.answer, style="green")), border_style="dim",
-                          title=plain(f"example draw: {draw}"), title_align="left"))  # fmt: skip
+        example = Group(plain(f"example draw: {draw}", style="dim"), Prose(p.prompt), Prose(p.answer, style="green"))
+        body.append(Panel(example, border_style="dim"))
     body.append(explanation_panel(q, lang))
     meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
-    return Panel(Group(*body), title=plain(q.id), title_align="left", subtitle=plain(meta), subtitle_align="left")
+    body.append(Prose(meta, style="dim"))
+    return Panel(Group(*body), title=plain(q.id), title_align="left")
 
 
-def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[str, ...]) -> Table:
-    table = Table(title="coverage by topic", title_justify="left")
-    table.add_column("topic", no_wrap=True)
-    for ty in types:
-        table.add_column(ty, justify="right", min_width=len(ty))
-    table.add_column("proven", justify="right", min_width=6)
-    table.add_column("total", justify="right", style="bold", min_width=5)
-    totals = {ty: 0 for ty in types}
-    verified_total = 0
-    for topic, _title, counts, verified in rows:
-        total = sum(counts.values())
-        for ty in types:
-            totals[ty] += counts.get(ty, 0)
-        verified_total += verified
-        table.add_row(plain(topic), *[str(counts.get(ty, 0)) for ty in types], str(verified), str(total))
-    table.add_section()
-    table.add_row("all", *[str(totals[ty]) for ty in types], str(verified_total), str(sum(totals.values())))
-    return table
+def topics_sheet(rows: list[tuple[str, str, dict[str, int], int, bool]], types: tuple[str, ...]):
+    """`quiz topics`: topics from the posts first, then the ones beyond them (no question cites a post)."""
+    from .ui_tables import Col, Section, Sheet
+
+    cols = [Col("topic"), *[Col(ty, right=True) for ty in types], Col("proven", right=True),
+            Col("total", right=True, style="bold"), Col("title", wrap=True, drop=1)]  # fmt: skip
+    posts, beyond = Section("from the posts"), Section("beyond the posts")
+    totals = [0] * (len(types) + 2)
+    for topic, title, counts, verified, from_posts in rows:
+        numbers = [counts.get(ty, 0) for ty in types] + [verified, sum(counts.values())]
+        totals = [a + b for a, b in zip(totals, numbers, strict=True)]
+        (posts if from_posts else beyond).rows.append([topic, *map(str, numbers), title])
+    footer = Section(None, [["all", *map(str, totals), ""]])
+    return Sheet("coverage by topic", cols, [s for s in (posts, beyond) if s.rows] + [footer], group="source")
+
+
+def topics_table(rows: list[tuple[str, str, dict[str, int], int, bool]], types: tuple[str, ...], width: int = 160):
+    from .ui_tables import renderable
+
+    return renderable(topics_sheet(rows, types), width)
 
 
 def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
@@ -403,20 +418,18 @@ def parameters_table(old: tuple[float, ...], new: tuple[float, ...]) -> Table:
     return table
 
 
-def stats_view(s) -> Group:
-    table = Table(title=f"progress · {s.total_reviews} reviews", title_justify="left")
-    for col in ("topic", "questions", "seen", "due now", "reviews", "lapses", "accuracy"):
-        table.add_column(col, justify="left" if col == "topic" else "right")
-    for t in s.topics:
-        acc = f"{t.accuracy:.0%}" if t.accuracy is not None else "-"
-        table.add_row(plain(t.topic), str(t.questions), str(t.seen), str(t.due), str(t.reviews), str(t.lapses), acc)
+def stats_parts(s) -> list:
+    """`quiz stats`: the per-topic table, the due forecast and a few lines (Sheets and strings, for ui_tables.emit)."""
+    from .ui_tables import Col, Section, Sheet
+
+    cols = [Col("topic"), *[Col(c, right=True) for c in ("questions", "seen", "due now", "reviews", "lapses", "accuracy")]]
+    rows = [[t.topic, str(t.questions), str(t.seen), str(t.due), str(t.reviews), str(t.lapses),
+             f"{t.accuracy:.0%}" if t.accuracy is not None else "-"] for t in s.topics]  # fmt: skip
+    progress = Sheet(f"progress · {s.total_reviews} reviews", cols, [Section(None, rows)], plain_title=True)
     peak = max((n for _, n in s.forecast), default=0) or 1
-    forecast = Table(title="due forecast", title_justify="left", box=None)
-    forecast.add_column("day")
-    forecast.add_column("cards", justify="right")
-    forecast.add_column("")
-    for day, n in s.forecast:
-        forecast.add_row(day, str(n), "█" * round(20 * n / peak))
+    forecast = Sheet("due forecast", [Col("day"), Col("cards", right=True), Col("", visual=True)],
+                     [Section(None, [[day, str(n), "█" * round(20 * n / peak)] for day, n in s.forecast])],
+                     plain_title=True)  # fmt: skip
     lines = [
         f"True retention (30 days): {s.retention:.0%} of {s.retention_reviews} reviews" if s.retention is not None
         else "True retention: no reviews of mature cards yet",
@@ -425,4 +438,10 @@ def stats_view(s) -> Group:
     if s.leeches:
         lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
                      + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip
-    return Group(table, forecast, plain("\n".join(lines)))
+    return [progress, forecast, "\n".join(lines)]
+
+
+def stats_view(s, width: int = 160) -> Group:
+    from .ui_tables import Sheet, renderable
+
+    return Group(*[renderable(p, width) if isinstance(p, Sheet) else plain(p) for p in stats_parts(s)])

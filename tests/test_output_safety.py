@@ -134,6 +134,9 @@ def test_ascii_stdout_degrades_without_a_traceback(args, quiz_home):
     assert len(text.splitlines()) >= 3
     if args[0] in ("list", "show"):
         assert "?" in text  # the Chinese text became ?, the layout is still there
-    if args[0] != "verify":  # ASCII borders, and every bordered line as wide as the others
+    if args[0] == "show":  # ASCII borders, and every bordered line as wide as the others
         boxed = [ln.rstrip() for ln in text.splitlines() if ln[:1] in "+|"]
         assert boxed and len({len(ln) for ln in boxed}) == 1, text
+    elif args[0] != "verify":  # listings: ASCII column rules, in the same place on every row
+        ruled = [ln for ln in text.splitlines() if "|" in ln or "+" in ln]
+        assert len(ruled) >= 3 and len({tuple(i for i, ch in enumerate(ln) if ch in "|+") for ln in ruled}) == 1, text
