@@ -188,6 +188,11 @@ class Store:
         )
         return [DueCard(*r) for r in rows]
 
+    def learning_cards(self, until: float) -> list[tuple[str, float, str | None]]:
+        """(question id, due, content hash) of learning and relearning cards due by `until`, earliest first."""
+        return [tuple(r) for r in self._query("SELECT question_id, due, content_hash FROM cards WHERE state != 2 "
+                                              "AND due <= ? ORDER BY due, question_id", (until,))]  # fmt: skip
+
     def known_ids(self) -> set[str]:
         return set(self._column("SELECT question_id FROM cards"))
 
