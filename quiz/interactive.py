@@ -8,31 +8,35 @@ from __future__ import annotations
 
 import random
 import time
-
-import click
+from contextlib import contextmanager
 
 from . import cards, ui
 from .bank import Bank
+from .keys import Keyboard
 from .session import Session
 
-ENTER = {"\r", "\n"}
+_keyboard: Keyboard | None = None  # the session's keyboard, set by study() and exam()
+
+
+def keyboard() -> Keyboard:
+    global _keyboard
+    if _keyboard is None:
+        _keyboard = Keyboard()
+    return _keyboard
 
 
 class Quit(Exception):
     """The user asked to stop (q); the summary still prints."""
 
 
-def key(valid: set[str]) -> str:
-    """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt."""
-    while True:
-        ch = click.getchar()
-        ch = "enter" if ch in ENTER else ch.lower()
-        if ch in valid:
-            return ch
+def key(valid: set[str], **kw) -> str:
+    """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt. Keys that
+    arrived together are taken one at a time, in order (quiz.keys)."""
+    return keyboard().key(valid, **kw)
 
 
-def line(prompt: str) -> str:
-    text = ui.console.input(f"[bold]{prompt}[/] › ")
+def line(prompt: str, **kw) -> str:
+    text = keyboard().line(lambda: ui.console.print(ui.prompt_text(prompt), end=""), **kw)
     if text.strip().lower() in {"q", ":q"}:
         raise Quit
     return text.strip()
@@ -75,7 +79,29 @@ def run_verifier(name: str, highlight: str | None = None) -> None:
     ui.console.print(ui.verifier_panel(result, highlight))
 
 
+@contextmanager
+def terminal_keys():
+    """The terminal in key-at-a-time mode for a whole session (restored after, even on Ctrl-C)."""
+    global _keyboard
+    with Keyboard() as kb:
+        _keyboard = kb
+        try:
+            yield kb
+        finally:
+            _keyboard = None
+
+
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> None:
+    with terminal_keys():
+        _study(session, bank, lang, rng)
+
+
+def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> None:
+    with terminal_keys():
+        _exam(session, bank, lang, rng, minutes)
+
+
+def _study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> None:
     """Walk the queue until it is empty, the user quits, or Ctrl-C; always print the summary."""
     rng = rng or random.Random()
     try:
@@ -122,7 +148,7 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
         ui.console.print(ui.summary_panel(session.summary(), lang))
 
 
-def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> None:
+def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> None:
     """A mock interview: no hints, no ratings, nothing rescheduled; a score report at the end."""
     from .session import exam_report
 

@@ -69,6 +69,10 @@ def t(key: str, lang: str, **kw) -> str:
     return T[key][lang].format(**kw)
 
 
+def prompt_text(prompt: str) -> Text:
+    return Text.assemble((prompt, "bold"), " › ")
+
+
 def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
     q = item.question
     done, due, new = counts
