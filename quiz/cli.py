@@ -98,23 +98,27 @@ def cli():
 @cli.command()
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable); see `quiz topics`.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this card type (repeatable).")
 @click.option("--cram", is_flag=True, help="Study every matching card now without changing the schedule.")
 @click.option("--new", "new_per_day", type=click.IntRange(0), help="New cards per day for this session.")
 @click.option("--max-reviews", type=click.IntRange(0), help="Maximum reviews per day for this session.")
 @click.option("--seed", type=int, help="Seed for shuffling choices and drawing parameters.")
 @lang_option
 @bank_option
-def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
+def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks):
     """Study the cards that are due, then new ones (Enter reveals, 1-4 rate, q quits)."""
     require_terminal("study")
     from .interactive import study as run_study
-    from .session import Limits, Session
+    from .session import Limits, Session, without_drafts
 
     bank = load_bank(banks)
     unknown = [t for t in topics if t not in bank.topics]
     if unknown:
         raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
                                  param_hint="--topic")  # fmt: skip
+    bank, drafts = without_drafts(bank)
+    for problem in drafts:  # `quiz new` scaffolds: refused until their TODOs are filled in
+        click.echo(f"{problem}; skipped until it is filled in (quiz check)", err=True)
     store = open_store()
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
@@ -122,26 +126,35 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
 
         limits = replace(limits, new_per_day=limits.new_per_day if new_per_day is None else new_per_day,
                          reviews_per_day=limits.reviews_per_day if max_reviews is None else max_reviews)  # fmt: skip
-    session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
-                            rng=random.Random(seed))  # fmt: skip
+    if store.setting("welcomed") is None:
+        from . import ui
+
+        ui.console.print(ui.welcome_panel(store.path.parent, lang))
+        store.set_setting("welcomed", "1")
+    session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), types=tuple(types), cram=cram,
+                            limits=limits, rng=random.Random(seed))  # fmt: skip
     run_study(session, bank, lang, random.Random(seed))
 
 
 @cli.command()
 @click.option("-n", "--count", type=click.IntRange(1), default=10, show_default=True, help="Number of questions.")
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), help="Time limit; stops after it runs out.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True),
+              help="Time limit, counted down while each question is open; what is open at the end is unanswered.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @click.option("--seed", type=int, help="Seed for choosing and shuffling questions.")
+@click.option("--answers", "answers_file", type=click.File("r", encoding="utf-8"),
+              help="Answer from this file, one line per question (mcq letter or text, number, cloze gaps "
+                   "split by |, y/n for self-rated; empty: unanswered); no terminal needed.")  # fmt: skip
 @lang_option
 @bank_option
-def exam(count, minutes, topics, tags, seed, lang, banks):
+def exam(count, minutes, topics, tags, seed, answers_file, lang, banks):
     """Mock interview: N random questions across topics, no hints, scored at the end."""
-    require_terminal("exam")
-    from .interactive import exam as run_exam
-    from .session import Session, exam_queue
+    if answers_file is None:
+        require_terminal("exam")
+    from .session import Session, exam_queue, without_drafts
 
-    bank = load_bank(banks)
+    bank, _drafts = without_drafts(load_bank(banks))
     rng = random.Random(seed)
     items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
     if not items:
@@ -150,6 +163,14 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
     from collections import deque
 
     session = Session(open_store(), deque(items), cram=True)  # logged, never rescheduled
+    if answers_file is not None:
+        from .interactive import scripted_exam
+
+        text = answers_file.read(1 << 20)
+        scripted_exam(session, bank, lang, rng, text.splitlines())
+        return
+    from .interactive import exam as run_exam
+
     run_exam(session, bank, lang, rng, minutes)
 
 

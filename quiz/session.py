@@ -79,6 +79,28 @@ class Summary:
         return self.correct / self.graded if self.graded else None
 
 
+def without_drafts(bank: Bank) -> tuple[Bank, list]:
+    """The bank without questions still holding `quiz new`'s TODO placeholders, and one Q026 problem for each
+    (the line `quiz check` prints)."""
+    from .lint import TODO_ID_RE, TODO_RE
+    from .problems import Problem
+
+    keep, problems = [], []
+    for q in bank.questions:
+        texts = {"prompt": q.prompt, "answer": q.answer, "explanation": q.explanation,
+                 **{f"choices[{i}]": c.text for i, c in enumerate(q.choices)}}  # fmt: skip
+        fields = [name for name, text in texts.items() if text is not None and TODO_RE.search(f"{text.en}\n{text.zh}")]
+        if TODO_ID_RE.search(q.id) and not fields:
+            fields = ["id"]
+        if fields:
+            problems.append(Problem(q.path, q.line, 1, "Q026", f"{q.id}: placeholder TODO left in {', '.join(fields)}"))
+        else:
+            keep.append(q)
+    if not problems:
+        return bank, []
+    return Bank(tuple(keep), bank.titles), problems
+
+
 def start_of_day(now: float) -> float:
     """Local midnight: the day the daily limits count against."""
     t = time.localtime(now)
@@ -324,6 +346,14 @@ class Session:
             self._closed = True
         return review_id
 
+    def skip(self) -> Item | None:
+        """Move past the current card without answering it (an unanswered exam question)."""
+        item = self.current()
+        if item is not None and self._from_queue:
+            self.queue.popleft()
+        self._shown = None
+        return item
+
     def undo(self) -> Item | None:
         """Take back the last answer: its card is shown again next, whatever its due time was."""
         if not self.history:
@@ -370,9 +400,11 @@ class ExamReport:
     correct: int
     by_topic: dict  # topic -> (correct, asked)
     missed: list  # question ids answered wrongly
+    unanswered: list = field(default_factory=list)  # question ids left unanswered (time ran out, empty answer)
 
 
-def exam_report(history: list) -> ExamReport:
+def exam_report(history: list, unanswered: list[Item] = ()) -> ExamReport:
+    """Score a mock interview: unanswered questions count as asked and not correct."""
     by_topic: dict[str, list[int]] = {}
     missed = []
     for _review_id, item, correct in history:
@@ -381,5 +413,8 @@ def exam_report(history: list) -> ExamReport:
         score[0] += int(bool(correct))
         if not correct:
             missed.append(item.question.id)
-    return ExamReport(len(history), sum(c for c, _ in by_topic.values()),
-                      {t: tuple(v) for t, v in by_topic.items()}, missed)  # fmt: skip
+    for item in unanswered:
+        by_topic.setdefault(item.question.topic, [0, 0])[1] += 1
+    return ExamReport(len(history) + len(unanswered), sum(c for c, _ in by_topic.values()),
+                      {t: tuple(v) for t, v in by_topic.items()}, missed,
+                      [item.question.id for item in unanswered])  # fmt: skip

@@ -5,40 +5,24 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from . import clock
+from . import clock, i18n
 from .bank import Bank, Question
 from .cards import Presented
 from .session import Item, Summary
 
-TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
-              "errata": "spot the error"}  # fmt: skip
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
-RATING_NAME = {"en": {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}, "zh": {1: "重来", 2: "困难", 3: "良好", 4: "简单"}}
+RATING_NAME = i18n.RATING_NAME
+TYPE_LABEL = {ty: i18n.t(f"type.{ty}", "en") for ty in ("flashcard", "mcq", "numeric", "cloze", "errata")}
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-T = {  # the few UI strings, in both languages
-    "reveal": {"en": "Enter: show answer   q: quit", "zh": "回车：显示答案   q：退出"},
-    "pick": {"en": "Press a letter   q: quit", "zh": "按字母选择   q：退出"},
-    "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit",
-               "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
-    "gap": {"en": "Gap", "zh": "空"},
-    "not_number": {"en": "Not a number; try 4096, 1,024, 3.2e9, 7B or 12%",
-                   "zh": "不是数字；可以输入 4096、1,024、3.2e9、7B 或 12%"},
-    "right": {"en": "Right", "zh": "正确"},
-    "wrong": {"en": "Wrong", "zh": "错误"},
-    "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
-             "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
-    "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
-    "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
-}
 
 
 class Prose:
@@ -66,23 +50,54 @@ class Prose:
 
 
 def t(key: str, lang: str, **kw) -> str:
-    return T[key][lang].format(**kw)
+    return i18n.t(key, lang, **kw)
 
 
 def prompt_text(prompt: str) -> Text:
     return Text.assemble((prompt, "bold"), " › ")
 
 
-def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells, with an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    out, used = "", 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def header(item: Item, counts: tuple[int, int, int], title: str, lang: str = "en", width: int | None = None,
+           cram: bool = False) -> Text:  # fmt: skip
+    """The card's title line. What matters is never cut: the counters (done · due · new), the card type and
+    the NEW / CRAM badge; the topic title is shortened first, then the stars go, then the counters get short."""
     q = item.question
     done, due, new = counts
+    width = (console.width - 6) if width is None else width  # the panel's border, corners and padding
+    badge = t("badge.cram", lang) if cram else (t("badge.new", lang) if item.is_new else "")
+    kind = t(f"type.{q.type}", lang)
+    stars = "★" * q.difficulty + "☆" * (3 - q.difficulty)
+    for counters, with_stars in ((t("counts", lang, done=done, due=due, new=new), True),
+                                 (t("counts", lang, done=done, due=due, new=new), False),
+                                 (t("counts.short", lang, done=done, due=due, new=new), False)):  # fmt: skip
+        fixed = f" · {kind}" + (f" · {stars}" if with_stars else "") + f"   {counters}" + (f"  {badge}" if badge else "")
+        room = width - cell_len(fixed)
+        if room >= min(cell_len(title), 6):
+            break
     h = Text()
-    h.append(f"{title}", style="bold")
-    h.append(f" · {TYPE_LABEL[q.type]} · ", style="dim")
-    h.append("★" * q.difficulty + "☆" * (3 - q.difficulty), style="yellow")
-    h.append(f"   done {done} · due {due} · new {new}", style="dim")
-    if item.is_new:
-        h.append("  NEW", style="bold magenta")
+    h.append(_fit(title, max(room, 1)), style="bold")
+    h.append(f" · {kind}", style="dim")
+    if with_stars:
+        h.append(" · ", style="dim")
+        h.append(stars, style="yellow")
+    h.append(f"   {counters}", style="dim")
+    if badge:
+        h.append(f"  {badge}", style="bold magenta" if item.is_new and not cram else "bold cyan")
     return h
 
 
@@ -91,26 +106,53 @@ def question_body(p: Presented) -> list:
     return [Prose(p.prompt)] + [Prose(choice, prefix=f"  {chr(97 + i)}) ") for i, choice in enumerate(p.choices)]
 
 
-def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank) -> Panel:
+def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank, cram: bool = False) -> Panel:
     title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
     body = question_body(p)
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
-    return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=p.question.id,
-                 subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
+    return Panel(Group(*body), title=header(item, counts, title, p.lang, cram=cram), title_align="left",
+                 subtitle=p.question.id, subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
 
 
-def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel:
+def numeric_hint(p: Presented) -> str:
+    """How a numeric card is graded, shown before answering: "in parameters · graded within ±3%"."""
+    parts = []
+    if p.unit:
+        parts.append(t("number.unit", p.lang, unit=i18n.unit(p.unit, p.lang)))
+    if p.exact:
+        parts.append(t("number.exact", p.lang))
+    else:
+        parts.append(t("number.within", p.lang, pct=f"{p.tolerance * 100:g}%"))
+        if p.about:
+            parts.append(t("number.about", p.lang))
+    return " · ".join(parts)
+
+
+def answer_panel(p: Presented, correct: bool | None, given: str | list[str] | None) -> Panel:
+    lang = p.lang
     body: list = []
     if correct is not None:
-        verdict = Text(t("right" if correct else "wrong", p.lang), style="bold green" if correct else "bold red")
-        if given is not None and p.question.type != "mcq":
-            verdict.append(f"  (you: {given})", style="dim")
+        verdict = Text(t("right" if correct else "wrong", lang), style="bold green" if correct else "bold red")
+        if isinstance(given, str) and p.question.type == "numeric":
+            verdict.append(f"  ({t('you', lang, given=given)})" if lang == "en" else f"（{t('you', lang, given=given)}）",
+                           style="dim")  # fmt: skip
         body.append(verdict)
+    if p.question.type == "cloze" and isinstance(given, list):
+        from .cards import grade_gaps
+
+        for i, (ok, alts) in enumerate(zip(grade_gaps(p, given), p.gaps, strict=True)):
+            typed = given[i] if i < len(given) else ""
+            row = Text(f"  [{i + 1}] ")
+            row.append("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
+            row.append(typed if typed else t("empty", lang), style="" if typed else "dim italic")
+            if not ok:
+                row.append(f"   {t('accepted', lang, answer=alts[0] if alts else '')}", style="green")
+            body.append(row)
     for i, choice in enumerate(p.choices):
         if i == p.correct_index:
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✓", style="bold green"))
-        elif given is not None and given.lower() == chr(97 + i):
+        elif isinstance(given, str) and given.lower() == chr(97 + i):
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✗", style="red"))
         else:
             body.append(Text(f"  {chr(97 + i)}) {choice}", style="dim"))
@@ -124,32 +166,35 @@ def rating_bar(intervals: dict[int, str], lang: str, proposed: int) -> Text:
     for r, interval in intervals.items():
         style = RATING_STYLE[r] + (" bold reverse" if r == proposed else "")
         bar.append(f" {r} {RATING_NAME[lang][r]} ", style=style)
-        bar.append(f"{interval}  ", style="dim")
+        bar.append(f"{i18n.interval(interval, lang)}  ", style="dim")
     return bar
 
 
-def explanation_panel(q: Question, lang: str) -> Panel:
+def explanation_panel(q: Question, lang: str, in_session: bool = True) -> Panel:
     body: list = []
     if q.explanation:
         body.append(Prose(q.explanation.get(lang)))
     if q.sources:
-        body.append(Text("Sources" if lang == "en" else "来源", style="bold"))
-        body += [Text(f"  • {format_source(s)}") for s in q.sources]
+        body.append(Text(t("sources", lang), style="bold"))
+        body += [Prose(format_source(s, lang), prefix="  • ", prefix_style="") for s in q.sources]
     if q.verifier:
-        body.append(Text(f"Verifier: {q.verifier} (press v)", style="dim"))
-    return Panel(Group(*body) if body else Text("No explanation for this card."), border_style="cyan",
-                 title="explanation" if lang == "en" else "解释", title_align="left")  # fmt: skip
+        body.append(Text(t("verifier.press" if in_session else "verifier.run", lang, name=q.verifier), style="dim"))
+    return Panel(Group(*body) if body else Text(t("no_explanation", lang)), border_style="cyan",
+                 title=t("explanation", lang), title_align="left")  # fmt: skip
 
 
-def format_source(s: dict) -> str:
+def format_source(s: dict, lang: str = "en") -> str:
+    colon = "：" if lang == "zh" else ": "
     if "post" in s:
-        return f"post: {s['post']} § {s.get('section', '')}".rstrip(" §")
+        section = f" § {s['section']}" if s.get("section") else ""
+        return t("source.post", lang, post=s["post"]) + section
     if "paper" in s:
-        return f"paper: {s['paper']}" + (f", {s['where']}" if s.get("where") else "")
-    return f"{s.get('title', '')} <{s['url']}>".strip()
+        where = s.get("where")
+        return t("source.paper", lang, paper=s["paper"]) + ((("，" if lang == "zh" else ", ") + where) if where else "")
+    return f"{s.get('title', '')}{colon if s.get('title') else ''}<{s['url']}>".strip()
 
 
-def verify_table(results: list, show_verifier: bool = True, highlight: str | None = None) -> Table:
+def verify_table(results: list, show_verifier: bool = True, highlight: str | None = None, lang: str = "en") -> Table:
     """measured ≈/=/≤/≥ expected: the relation each check asserts, so a bound never reads as a mismatch."""
     from .verify import kit
 
@@ -157,49 +202,67 @@ def verify_table(results: list, show_verifier: bool = True, highlight: str | Non
     table = Table(show_lines=False, title_justify="left")
     if show_verifier:
         table.add_column("verifier", overflow="fold")
-    table.add_column("check", overflow="fold")
-    for col in ("measured", "", "expected", "tolerance", "result", "s"):
-        table.add_column(col, justify="center" if col in ("", "result") else "right", no_wrap=True)
+    table.add_column(t("col.check", lang), overflow="fold")
+    for col in ("col.measured", "", "col.expected", "col.tolerance", "col.result", "col.seconds"):
+        table.add_column(t(col, lang) if col else "", justify="center" if col in ("", "col.result") else "right",
+                         no_wrap=True)  # fmt: skip
+    ok, bad = f"[green]{t('pass', lang)}[/]", f"[bold red]{t('fail', lang)}[/]"
     for r in results:
         lead = [Text.assemble((r.name, "bold"), "\n", (r.claim, "dim"))] if show_verifier else []
         if r.error:
-            table.add_row(*lead, "[red]raised[/]", escape(r.error), "", "", "", "[bold red]FAIL[/]", f"{r.seconds:.2f}")
+            table.add_row(*lead, f"[red]{t('raised', lang)}[/]", escape(r.error), "", "", "", bad, f"{r.seconds:.2f}")
         for i, c in enumerate(r.checks):
             relation = getattr(c, "relation", "≈")
             table.add_row(
                 *((lead if i == 0 else [""]) if show_verifier else []), c.name, fmt(c.measured), relation,
                 fmt(c.expected), fmt(c.tolerance) if relation == "≈" else "",
-                "[green]PASS[/]" if c.passed else "[bold red]FAIL[/]", f"{r.seconds:.2f}" if i == 0 else "",
+                ok if c.passed else bad, f"{r.seconds:.2f}" if i == 0 else "",
                 style="bold reverse" if c.name == highlight else None,
             )  # fmt: skip
         table.add_section()
     return table
 
 
-def verifier_panel(result, highlight: str | None = None) -> Panel:
-    """A verifier's claim and checks; `highlight` marks the check a numeric card takes its answer from."""
-    return Panel(Group(Text(result.claim, style="italic"), verify_table([result], False, highlight)),
-                 border_style="magenta",
-                 title=f"verifier {result.name}", title_align="left")  # fmt: skip
+def verifier_panel(result, highlight: str | None = None, lang: str = "en", draw: Presented | None = None) -> Panel:
+    """A verifier's claim and checks; `highlight` marks the check a numeric card takes its answer from; `draw`
+    (a parametric card as shown) adds this draw's numbers and what the card's formula gives for them."""
+    body: list = [Text(result.claim, style="italic"), verify_table([result], False, highlight, lang)]
+    if draw is not None and draw.params:
+        from .parametric import pretty
+
+        values = ", ".join(f"{k} = {pretty(v)}" for k, v in draw.params)
+        answer = pretty(draw.value) if draw.value is not None else "?"
+        unit = f" {i18n.unit(draw.unit, lang)}" if draw.unit else ""
+        body += [Text(t("verifier.draw", lang, values=values), style="bold"),
+                 Text(t("verifier.formula", lang, answer=f"{draw.question.numeric.compute}() = {answer}{unit}"))]
+    return Panel(Group(*body), border_style="magenta", title=t("verifier.title", lang, name=result.name),
+                 title_align="left")  # fmt: skip
 
 
-def summary_panel(s: Summary, lang: str) -> Panel:
-    zh = lang == "zh"
-    lines = [f"{'完成' if zh else 'Cards done'}: {s.done}"]
+def summary_panel(s: Summary, lang: str, width: int | None = None) -> Panel:
+    width = (console.width - 4) if width is None else width
+    lines: list = [Text(t("done", lang, n=s.done))]
     if s.accuracy is not None:
-        lines.append(f"{'正确率' if zh else 'Accuracy'}: {s.accuracy:.0%} ({s.correct}/{s.graded} auto-graded)")
-    lines.append(f"{'用时' if zh else 'Time'}: {int(s.seconds // 60)}m {int(s.seconds % 60)}s")
+        lines.append(Text(t("accuracy", lang, pct=f"{s.accuracy:.0%}", correct=s.correct, graded=s.graded)))
+    lines.append(Text(t("time", lang, m=int(s.seconds // 60), s=int(s.seconds % 60))))
     if s.missed:
-        lines.append(f"{'答错' if zh else 'Missed'}: {', '.join(s.missed)}")
+        lines.append(Text(t("missed", lang)))
+        for qid in s.missed:
+            q = s.questions.get(qid) if s.questions else None
+            prompt = " ".join(q.prompt.get(lang).split()) if q else ""
+            shown = _fit(f"{prompt} ({qid})" if prompt else qid, width - 4)
+            lines.append(Text.assemble(("  ✗ ", "red"), shown))
+    if s.learning_later:
+        lines.append(Text(t("learning_later", lang, n=s.learning_later)))
     if s.next_due:
-        when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
-        wait = s.next_due - clock.timestamp()
         from datetime import timedelta
 
         from .scheduler import format_interval
 
-        lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
-    return Panel("\n".join(lines), title="summary" if not zh else "小结", title_align="left", border_style="blue")
+        when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
+        wait = i18n.interval(format_interval(timedelta(seconds=s.next_due - clock.timestamp())), lang)
+        lines.append(Text(t("next_due", lang, when=when, wait=wait)))
+    return Panel(Group(*lines), title=t("summary", lang), title_align="left", border_style="blue")
 
 
 def questions_table(questions: list[Question], lang: str) -> Table:
@@ -220,9 +283,11 @@ def question_panel(q: Question, lang: str) -> Panel:
         body.append(Prose(q.answer.get(lang)))
     if q.numeric:
         n = q.numeric
-        src = f"value {n.value:g}" if n.value is not None and not n.compute else f"compute {n.compute}()"
+        from .parametric import pretty
+
+        src = f"value {pretty(n.value)}" if n.value is not None and not n.compute else f"compute {n.compute}()"
         if n.value_from:
-            src = f"value_from {n.value_from} = {n.value:g}"
+            src = f"value_from {n.value_from} = {pretty(n.value)}"
         unit = f", unit: {n.unit}" if n.unit else ""
         body.append(Text(f"{src}, graded within ±{n.tolerance * 100:g}%{unit}", style="dim"))
     if q.parametric:  # show one concrete draw, so a reader sees the numbers and the computed answer
@@ -231,10 +296,10 @@ def question_panel(q: Question, lang: str) -> Panel:
         from .cards import present
 
         p = present(q, lang, random.Random(q.id))
-        draw = ", ".join(f"{k} = {v}" for k, v in p.params)
+        draw = ", ".join(f"{k} = {pretty(v)}" for k, v in p.params)
         body.append(Panel(Group(Prose(p.prompt), Prose(p.answer, style="green")), border_style="dim",
                           title=f"example draw: {draw}", title_align="left"))  # fmt: skip
-    body.append(explanation_panel(q, lang))
+    body.append(explanation_panel(q, lang, in_session=False))
     meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
     return Panel(Group(*body), title=q.id, title_align="left", subtitle=meta, subtitle_align="left")
 
@@ -259,26 +324,36 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int]], types: tuple[
     return table
 
 
+def countdown(deadline: float | None, lang: str) -> str:
+    if deadline is None:
+        return ""
+    left = max(int(deadline - time.monotonic() + 0.999), 0)
+    return t("exam.left", lang, clock=f"{left // 60}:{left % 60:02d}")
+
+
 def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
     body = question_body(p)
-    left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
-    return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
+    left = f" · {countdown(deadline, p.lang)}" if deadline else ""
+    return Panel(Group(*body), title=t("exam.title", p.lang, n=number, total=total) + left, title_align="left",
                  subtitle=p.question.topic, subtitle_align="right", border_style="magenta", padding=(1, 2))  # fmt: skip
 
 
 def exam_report_panel(report, seconds: float, lang: str) -> Panel:
     table = Table(box=None)
-    table.add_column("topic")
-    table.add_column("score", justify="right")
+    table.add_column(t("exam.topic", lang))
+    table.add_column(t("exam.col_score", lang), justify="right")
     for topic, (correct, asked) in sorted(report.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1]):
         table.add_row(topic, f"{correct}/{asked}")
-    head = Text(f"{report.correct}/{report.asked} correct in {int(seconds // 60)}m {int(seconds % 60)}s",
-                style="bold")  # fmt: skip
+    head = Text(t("exam.score", lang, correct=report.correct, asked=report.asked, m=int(seconds // 60),
+                  s=int(seconds % 60)), style="bold")  # fmt: skip
     body: list = [head, table]
-    if report.missed:
-        body.append(Text("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
-    return Panel(Group(*body), title="mock interview result" if lang == "en" else "模拟面试结果", title_align="left",
-                 border_style="magenta")  # fmt: skip
+    unanswered = list(getattr(report, "unanswered", []))
+    wrong = [qid for qid in report.missed if qid not in unanswered]
+    if wrong:
+        body.append(Text(f"{t('exam.review', lang)} " + ", ".join(wrong), style="yellow"))
+    if unanswered:
+        body.append(Text(f"{t('exam.unanswered', lang)} " + ", ".join(unanswered), style="yellow"))
+    return Panel(Group(*body), title=t("exam.result", lang), title_align="left", border_style="magenta")
 
 
 def parameters_table(old: tuple[float, ...], new: tuple[float, ...]) -> Table:
@@ -313,3 +388,9 @@ def stats_view(s) -> Group:
         lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
                      + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip
     return Group(table, forecast, Text("\n".join(lines)))
+
+
+def welcome_panel(home, lang: str) -> Panel:
+    """Shown once, before the first card: what the tool is, the keys, where progress lives."""
+    return Panel(Prose(t("welcome", lang, home=str(home))), title=t("welcome.title", lang), title_align="left",
+                 border_style="green", padding=(0, 1))  # fmt: skip
