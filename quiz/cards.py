@@ -70,7 +70,7 @@ def present(q: Question, lang: str, rng: random.Random) -> Presented:
         gaps = tuple(tuple(alts) for alts in q.gaps(lang))
         blanked = prompt
         for n in range(len(gaps)):
-            blanked = GAP_RE.sub(f"[{n + 1}] ____", blanked, count=1)
+            blanked = GAP_RE.sub(f"[{n + 1}]____", blanked, count=1)  # one word: never split
         filled = q.cloze_answer().get(lang)
         return Presented(q, lang, blanked, f"{filled}\n\n{answer}".strip(), gaps=gaps)
     return Presented(q, lang, prompt, answer)

@@ -58,10 +58,10 @@ def _number(s: str) -> str | None:
 def normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).casefold().strip()
     s = s.replace("−", "-").replace("，", ",").replace("。", ".").replace("、", ",")
-    s = s.strip(".,;:!?\"'`")
-    number = _number(s.replace(" ", ""))
+    number = _number(s.replace(" ", "").rstrip(".,;:!?"))
     if number is not None:
         return number
+    s = s.strip(".,;:!?\"'`")
     s = _WORD.sub(_american, s)
     s = re.sub(r"(?<=[^\W\d_])\s*-\s*(?=[^\W\d_])", "", s)  # next-token -> nexttoken
     s = re.sub(r"\s+", "", s)
