@@ -106,13 +106,24 @@ def question_body(p: Presented) -> list:
     return [Prose(p.prompt)] + [Prose(choice, prefix=f"  {chr(97 + i)}) ") for i, choice in enumerate(p.choices)]
 
 
-def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank, cram: bool = False) -> Panel:
+class AtWidth:
+    """A renderable built for the width it is drawn at (a panel title that must fit its border)."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        yield self.build(options.max_width)
+
+
+def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank, cram: bool = False) -> AtWidth:
     title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
     body = question_body(p)
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
-    return Panel(Group(*body), title=header(item, counts, title, p.lang, cram=cram), title_align="left",
-                 subtitle=p.question.id, subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
+    return AtWidth(lambda width: Panel(
+        Group(*body), title=header(item, counts, title, p.lang, width=width - 6, cram=cram), title_align="left",
+        subtitle=p.question.id, subtitle_align="right", border_style="blue", padding=(1, 2)))  # fmt: skip
 
 
 def numeric_hint(p: Presented) -> str:
@@ -239,8 +250,9 @@ def verifier_panel(result, highlight: str | None = None, lang: str = "en", draw:
                  title_align="left")  # fmt: skip
 
 
-def summary_panel(s: Summary, lang: str, width: int | None = None) -> Panel:
-    width = (console.width - 4) if width is None else width
+def summary_panel(s: Summary, lang: str, width: int | None = None) -> AtWidth:
+    if width is None:
+        return AtWidth(lambda w: summary_panel(s, lang, w - 4))
     lines: list = [Text(t("done", lang, n=s.done))]
     if s.accuracy is not None:
         lines.append(Text(t("accuracy", lang, pct=f"{s.accuracy:.0%}", correct=s.correct, graded=s.graded)))
