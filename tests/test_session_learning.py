@@ -161,3 +161,15 @@ def test_study_type_filter_reaches_learning_cards(store):
     assert s.current().question.id == "t.0"
     s.answer(4)
     assert s.current().question.id == "t.2"  # learn-ahead, never the flashcard
+
+
+def test_the_first_day_shows_every_card_type_from_the_real_banks(store):
+    from quiz.bank import default_dirs, load
+
+    bank, _ = load(default_dirs([]), strict=False)
+    s = start(bank, store, Clock())
+    first = [i.question for i in list(s.queue)[:20]]
+    types = [q.type for q in first]
+    assert set(types) == {"flashcard", "mcq", "numeric", "cloze", "errata"}
+    assert types.count("numeric") >= 1 and types.count("errata") >= 1
+    assert len({q.topic for q in first}) >= 10  # and not the alphabetically first topics only
