@@ -42,6 +42,17 @@ class QuizGroup(click.Group):
     def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
         return list(self.commands)
 
+    def format_commands(self, ctx, formatter):
+        """Each command's whole first sentence, wrapped, never cut off with "..." as click's default does."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.short_help or " ".join((cmd.help or "").split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def bank_option(fn):
     return click.option(
@@ -52,8 +63,8 @@ def bank_option(fn):
 
 def lang_option(fn):
     return click.option(
-        "--lang", type=click.Choice(["en", "zh"]), default=default_lang, show_default="from locale, else en",
-        help="Language of questions and answers.",
+        "--lang", type=click.Choice(["en", "zh"]), default=default_lang, show_default="QUIZ_LANG, else the locale, else en",
+        help="Language of questions, answers and the whole interface.",
     )(fn)  # fmt: skip
 
 
@@ -355,7 +366,7 @@ def verify(names, list_only, seed, update, as_json):
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})  # `quiz config new_per_day -1` is a bad VALUE
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @json_option
@@ -453,6 +464,8 @@ def export(output, topics, tags, lang, banks):
         click.echo("Error: no questions match those filters", err=True)
         sys.exit(1)
     path = output or Path(f"quiz-{lang}.apkg")
+    if output is None:
+        click.echo(f"No -o given: writing {path} in the current directory ({Path.cwd()}).", err=True)
     try:
         n = write_apkg(bank, chosen, lang, path)
     except OSError as exc:

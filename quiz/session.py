@@ -49,9 +49,9 @@ class Limits:
 
 
 SETTINGS = {  # name -> (type check, help) for `quiz config`
-    "new_per_day": (lambda v: int(v) >= 0, "new cards introduced per day (default 20)"),
-    "reviews_per_day": (lambda v: int(v) >= 0, "maximum reviews per day (default 200)"),
-    "retention": (lambda v: 0.7 <= float(v) <= 0.99, "desired retention, 0.70 to 0.99 (default 0.9)"),
+    "new_per_day": (lambda v: int(v) >= 0, "new cards introduced per day: a whole number, 0 or more (default 20)"),
+    "reviews_per_day": (lambda v: int(v) >= 0, "maximum reviews per day: a whole number, 0 or more (default 200)"),
+    "retention": (lambda v: 0.7 <= float(v) <= 0.99, "desired retention: 0.70 to 0.99 (default 0.9)"),
 }
 
 
