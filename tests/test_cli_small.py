@@ -42,13 +42,12 @@ def test_config_with_a_negative_number_says_what_is_valid():
     assert ok.exit_code == 0 and CliRunner().invoke(cli, ["config", "new_per_day"]).output.strip() == "7"
 
 
-def test_export_without_output_says_where_it_writes(tmp_path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        result = runner.invoke(cli, ["export", "--lang", "en"])
-        assert result.exit_code == 0, result.output
-        assert f"No -o given: writing quiz-en.apkg in the current directory ({cwd})" in result.output
-        assert (Path(cwd) / "quiz-en.apkg").is_file()
+def test_export_without_output_says_where_it_writes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert f"No -o given: writing quiz-en.apkg in the current directory ({tmp_path})" in result.output
+    assert (tmp_path / "quiz-en.apkg").is_file()
     gitignore = (Path(__file__).parents[1] / ".gitignore").read_text().split()
     assert "*.apkg" in gitignore
 
