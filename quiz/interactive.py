@@ -293,7 +293,8 @@ def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, l
         if correct is None:
             session.skip()
             unanswered.append(item)
-            ui.console.print(ui.t("exam.unanswered", lang), style="yellow")
+            ui.console.print(f"{ui.t('exam.unanswered', lang)}{'' if lang == 'zh' else ' '}{item.question.id}",
+                             style="yellow")  # fmt: skip
             continue
         ui.console.print(ui.answer_panel(p, correct, shown))
         session.answer(3 if correct else 1, given=given, correct=correct)

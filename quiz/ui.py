@@ -361,10 +361,11 @@ def exam_report_panel(report, seconds: float, lang: str) -> Panel:
     body: list = [head, table]
     unanswered = list(getattr(report, "unanswered", []))
     wrong = [qid for qid in report.missed if qid not in unanswered]
+    gap, comma = ("", "、") if lang == "zh" else (" ", ", ")  # no space after a full-width colon
     if wrong:
-        body.append(Text(f"{t('exam.review', lang)} " + ", ".join(wrong), style="yellow"))
+        body.append(Text(f"{t('exam.review', lang)}{gap}" + comma.join(wrong), style="yellow"))
     if unanswered:
-        body.append(Text(f"{t('exam.unanswered', lang)} " + ", ".join(unanswered), style="yellow"))
+        body.append(Text(f"{t('exam.unanswered', lang)}{gap}" + comma.join(unanswered), style="yellow"))
     return Panel(Group(*body), title=t("exam.result", lang), title_align="left", border_style="magenta")
 
 
