@@ -67,7 +67,8 @@ def parse_number(text: str, percent_unit: bool = False, unit: str = "") -> float
     return value if math.isfinite(value) else None
 
 
-_ABOUT = re.compile(r"\b(about|roughly|approximately|approx\.?|order of magnitude)\b|大约|大概|约多少|数量级", re.I)
+_ABOUT = re.compile(r"\b(about|roughly|approximately) (how (many|much)|what)\b|\bby roughly\b|order of magnitude"
+                    r"|(大约|大概)(是|有|需要|要)?多少|约多少|数量级", re.I)
 
 
 def is_about(prompt: str) -> bool:

@@ -92,3 +92,16 @@ def test_the_answer_panel_marks_each_gap_and_shows_an_empty_gap_as_empty():
     assert "[2] ✗ after   answer: before" in text
     assert "[3] ✗ (empty)   answer: sublayer" in text
     assert " | " not in text
+
+
+@pytest.mark.parametrize(("prompt", "about"), [
+    ("About how many parameters does BERT-large have?", True),
+    ("By roughly what factor do the gradients shrink?", True),
+    ("Roughly what fraction of the cache is kept?", True),
+    ("大约需要多少次浮点运算？", True),
+    ("The rounding error is roughly uniform on [-s/2, s/2]. What is its RMS?", False),
+    ("How many parameters does one LayerNorm have?", False),
+    ("What is true about the causal mask? How many pairs remain?", False),
+])  # fmt: skip
+def test_about_questions_are_recognised_by_what_they_ask(prompt, about):
+    assert grading.is_about(prompt) is about
