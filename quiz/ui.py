@@ -262,7 +262,8 @@ def summary_panel(s: Summary, lang: str, width: int | None = None) -> AtWidth:
         for qid in s.missed:
             q = s.questions.get(qid) if s.questions else None
             prompt = " ".join(q.prompt.get(lang).split()) if q else ""
-            shown = _fit(f"{prompt} ({qid})" if prompt else qid, width - 4)
+            ref = f"（{qid}）" if lang == "zh" else f" ({qid})"
+            shown = _fit(f"{prompt}{ref}" if prompt else qid, width - 4)
             lines.append(Text.assemble(("  ✗ ", "red"), shown))
     if s.learning_later:
         lines.append(Text(t("learning_later", lang, n=s.learning_later)))

@@ -67,13 +67,14 @@ S = {
            "gap": "Gap 1" + STYLE + " ›", "rate": "1-4 rate", "choice": "The growth of the dot product",
            "welcome": "welcome to quiz",
            "done": "Cards done: {n}", "no_more": "No more cards", "undone": "Undid your answer to basics.var-d64",
-           "source": "Vaswani et al. 2017", "verifier": "verifier attention_scaling", "exam": "4/4 correct"},
+           "source": "Vaswani et al. 2017", "verifier": "verifier attention_scaling", "exam": "4/4 correct",
+           "missed": "Missed:"},
     "zh": {"flash": "为什么注意力分数要除以", "mcq": "sqrt\\(d_k\\) 缩放补偿的是什么", "numeric": "Var\\(q·k\\) 是多少",
            "cloze": "BERT 选择", "reveal": "显示答案", "pick": "按字母选择", "answer": "答案" + STYLE + " ›",
            "gap": "空 1" + STYLE + " ›",
            "rate": "1-4 评分", "choice": "点积方差随 d_k 增大", "welcome": "欢迎使用 quiz", "done": "完成：{n} 张",
            "no_more": "今天的卡片都复习完了", "undone": "已撤销对 basics.var-d64 的回答", "source": "Vaswani et al. 2017",
-           "verifier": "验证程序 attention_scaling", "exam": "答对 4/4"},
+           "verifier": "验证程序 attention_scaling", "exam": "答对 4/4", "missed": "答错："},
 }  # fmt: skip
 DAY1 = datetime(2026, 3, 2, 9, 0, 0)
 
@@ -191,15 +192,21 @@ def test_three_study_days_at_80x24(quiz_home, lang, tmp_path):
     child.expect(s["undone"])
     child.expect(s["numeric"])
     child.expect(s["answer"])
-    child.send("6.4e1\r4")
+    child.send("60\r\r")  # wrong this time: Enter accepts the proposed Again (1 minute)
     child.expect(s["cloze"])
     child.expect(s["gap"])
-    child.send("15 %\r1")  # right, but rated Again: the 1-minute step
-    child.expect(s["cloze"])  # shown early: nothing else is left
+    child.send("15 %\r1")  # right, but rated Again: also the 1-minute step
+    child.expect(s["rate"])
+    child.expect(s["cloze"])  # shown early: nothing else is left (earliest due first, then by id)
     child.expect(s["gap"])
     child.send("15%\r4")
+    child.expect(s["numeric"])
+    child.expect(s["answer"])
+    child.send("64\r4")
     child.expect(s["no_more"])
-    child.expect(s["done"].format(n=3))
+    child.expect(s["done"].format(n=4))
+    child.expect(s["missed"])  # the summary names the missed card by its prompt
+    child.expect(s["numeric"])
     child.expect(pexpect.EOF)
     assert_fits(log)
     plain = ANSI.sub("", card_seen)
