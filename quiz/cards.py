@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from . import grading, parametric
+from . import grading, i18n, parametric
 from .bank import GAP_RE, Question
 
 
@@ -29,6 +29,19 @@ class Presented:
     def unit(self) -> str:
         return self.question.numeric.unit if self.question.numeric else ""
 
+    @property
+    def tolerance(self) -> float:
+        return self.question.numeric.tolerance if self.question.numeric else 0.0
+
+    @property
+    def about(self) -> bool:
+        """An "About how many ..." card: a rounded answer (1 or 2 significant figures) is accepted."""
+        return self.question.type == "numeric" and grading.is_about(self.question.prompt.en + self.question.prompt.zh)
+
+    @property
+    def exact(self) -> bool:
+        return grading.exact(self.value, self.tolerance)
+
 
 def present(q: Question, lang: str, rng: random.Random) -> Presented:
     prompt = q.prompt.get(lang)
@@ -47,16 +60,17 @@ def present(q: Question, lang: str, rng: random.Random) -> Presented:
             value = parametric.compute(q, values)
         filled = {**values, "answer": value} if value is not None else values
         prompt = parametric.fill(prompt, values)
-        shown = f"{parametric.pretty(value)}{' ' + q.numeric.unit if q.numeric.unit else ''}" if value is not None else "?"
+        unit = i18n.unit(q.numeric.unit, lang) if q.numeric.unit else ""
+        shown = f"{parametric.pretty(value)}{' ' + unit if unit else ''}" if value is not None else "?"
         answer = parametric.fill(answer, filled) if answer else shown
         if shown not in answer:
-            answer = f"{shown}. {answer}" if answer != shown else shown
+            answer = f"{shown}{'。' if lang == 'zh' else '. '}{answer}" if answer != shown else shown
         return Presented(q, lang, prompt, answer, value=value, params=tuple(values.items()))
     if q.type == "cloze":
         gaps = tuple(tuple(alts) for alts in q.gaps(lang))
         blanked = prompt
         for n in range(len(gaps)):
-            blanked = GAP_RE.sub(f"[{n + 1}] ____", blanked, count=1)
+            blanked = GAP_RE.sub(f"[{n + 1}]____", blanked, count=1)  # one word: never split
         filled = q.cloze_answer().get(lang)
         return Presented(q, lang, blanked, f"{filled}\n\n{answer}".strip(), gaps=gaps)
     return Presented(q, lang, prompt, answer)
@@ -67,12 +81,20 @@ def grade(p: Presented, given: str | list[str]) -> bool:
     if p.question.type == "mcq":
         return grading.mcq_correct(str(given), p.correct_index)
     if p.question.type == "numeric":
-        number = grading.parse_number(str(given), percent_unit=p.unit == "%")
+        number = parse(p, str(given))
         return number is not None and p.value is not None and grading.numeric_correct(
-            number, p.value, p.question.numeric.tolerance)
+            number, p.value, p.tolerance, p.about)
     if p.question.type == "cloze":
         answers = list(given) if isinstance(given, list) else [given]
-        if len(answers) != len(p.gaps):
-            return False
-        return all(grading.cloze_correct(a, alts) for a, alts in zip(answers, p.gaps, strict=True))
+        return len(answers) == len(p.gaps) and all(grade_gaps(p, answers))
     raise ValueError(f"{p.question.type} cards are self-rated")
+
+
+def parse(p: Presented, given: str) -> float | None:
+    """The number typed for a numeric card, its unit understood ("14 GB" on a card in GB is 14)."""
+    return grading.parse_number(given, percent_unit=p.unit == "%", unit=p.unit)
+
+
+def grade_gaps(p: Presented, answers: list[str]) -> list[bool]:
+    """Right or wrong for each cloze gap, in order (a missing answer is wrong)."""
+    return [i < len(answers) and grading.cloze_correct(answers[i], list(alts)) for i, alts in enumerate(p.gaps)]

@@ -44,6 +44,17 @@ class QuizGroup(click.Group):
     def list_commands(self, ctx):  # in the order a new user meets them, not alphabetical
         return list(self.commands)
 
+    def format_commands(self, ctx, formatter):
+        """Each command's whole first sentence, wrapped, never cut off with "..." as click's default does."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.short_help or " ".join((cmd.help or "").split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def _tolerate_narrow_encodings() -> None:
     """On an ASCII (or other non-UTF) stdout, print what cannot be encoded as `?` instead of raising:
@@ -79,8 +90,8 @@ def bank_option(fn):
 
 def lang_option(fn):
     return click.option(
-        "--lang", type=click.Choice(["en", "zh"]), default=default_lang, show_default="from locale, else en",
-        help="Language of questions and answers.",
+        "--lang", type=click.Choice(["en", "zh"]), default=default_lang, show_default="QUIZ_LANG, else the locale, else en",
+        help="Language of questions, answers and the whole interface.",
     )(fn)  # fmt: skip
 
 
@@ -140,20 +151,24 @@ def cli():
 @cli.command()
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable); see `quiz topics`.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this card type (repeatable).")
 @click.option("--cram", is_flag=True, help="Study every matching card now without changing the schedule.")
 @click.option("--new", "new_per_day", type=click.IntRange(0), help="New cards per day for this session.")
 @click.option("--max-reviews", type=click.IntRange(0), help="Maximum reviews per day for this session.")
 @click.option("--seed", type=int, help="Seed for shuffling choices and drawing parameters.")
 @lang_option
 @bank_option
-def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
+def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks):
     """Study the cards that are due, then new ones (Enter reveals, 1-4 rate, q quits)."""
     require_terminal("study")
     from .interactive import study as run_study
-    from .session import Limits, Session
+    from .session import Limits, Session, without_drafts
 
     bank = load_bank(banks)
     check_filters(bank, topics, tags)
+    bank, drafts = without_drafts(bank)
+    for problem in drafts:  # `quiz new` scaffolds: refused until their TODOs are filled in
+        click.echo(printable(f"{problem}; skipped until it is filled in (quiz check)"), err=True)
     store = open_store(write=True)
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
@@ -161,8 +176,13 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
 
         limits = replace(limits, new_per_day=limits.new_per_day if new_per_day is None else new_per_day,
                          reviews_per_day=limits.reviews_per_day if max_reviews is None else max_reviews)  # fmt: skip
-    session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), cram=cram, limits=limits,
-                            rng=random.Random(seed))  # fmt: skip
+    if store.setting("welcomed") is None:
+        from . import ui
+
+        ui.console.print(ui.welcome_panel(store.path.parent, lang))
+        store.set_setting("welcomed", "1")
+    session = Session.start(bank, store, topics=tuple(topics), tags=tuple(tags), types=tuple(types), cram=cram,
+                            limits=limits, rng=random.Random(seed))  # fmt: skip
     status = run_study(session, bank, lang, random.Random(seed))
     if status:
         sys.exit(status)
@@ -170,19 +190,23 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
 
 @cli.command()
 @click.option("-n", "--count", type=click.IntRange(1), default=10, show_default=True, help="Number of questions.")
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), help="Time limit; stops after it runs out.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True),
+              help="Time limit, counted down while each question is open; what is open at the end is unanswered.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @click.option("--seed", type=int, help="Seed for choosing and shuffling questions.")
+@click.option("--answers", "answers_file", type=click.File("r", encoding="utf-8"),
+              help="Answer from this file, one line per question (mcq letter or text, number, cloze gaps "
+                   "split by |, y/n for self-rated; empty: unanswered); no terminal needed.")  # fmt: skip
 @lang_option
 @bank_option
-def exam(count, minutes, topics, tags, seed, lang, banks):
+def exam(count, minutes, topics, tags, seed, answers_file, lang, banks):
     """Mock interview: N random questions across topics, no hints, scored at the end."""
-    require_terminal("exam")
-    from .interactive import exam as run_exam
-    from .session import Session, exam_queue
+    if answers_file is None:
+        require_terminal("exam")
+    from .session import Session, exam_queue, without_drafts
 
-    bank = load_bank(banks)
+    bank, _drafts = without_drafts(load_bank(banks))
     rng = random.Random(seed)
     check_filters(bank, topics, tags)
     items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
@@ -192,7 +216,15 @@ def exam(count, minutes, topics, tags, seed, lang, banks):
     from collections import deque
 
     session = Session(open_store(write=True), deque(items), cram=True)  # logged, never rescheduled
-    status = run_exam(session, bank, lang, rng, minutes)
+    if answers_file is not None:
+        from .interactive import scripted_exam
+
+        text = answers_file.read(1 << 20)
+        status = scripted_exam(session, bank, lang, rng, text.splitlines())
+    else:
+        from .interactive import exam as run_exam
+
+        status = run_exam(session, bank, lang, rng, minutes)
     if status:
         sys.exit(status)
 
@@ -404,7 +436,7 @@ def verify(names, list_only, seed, update, plot, html_file, lang, as_json):
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})  # `quiz config new_per_day -1` is a bad VALUE
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @json_option
@@ -520,6 +552,8 @@ def export(dest, output, fmt, topics, tags, lang, banks):
         click.echo(f"Error: {output} is a directory; give the .apkg file to write (or --format markdown)", err=True)
         sys.exit(1)
     path = output or Path(f"quiz-{lang}.apkg")
+    if output is None:
+        click.echo(f"No -o given: writing {path} in the current directory ({Path.cwd()}).", err=True)
     try:
         n = write_apkg(bank, chosen, lang, path)
     except OSError as exc:

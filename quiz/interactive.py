@@ -1,7 +1,7 @@
 """The study loop at the terminal: show a card, read keys, hand the answer to the session.
 
-Decisions live in session.py, cards.py and grading.py; rendering in ui.py. This module
-only sequences them and reads the keyboard.
+Decisions live in session.py, cards.py and grading.py; rendering in ui.py; the keyboard in keys.py.
+This module only sequences them.
 """
 
 from __future__ import annotations
@@ -10,21 +10,33 @@ import contextlib
 import random
 import signal
 import time
-
-import click
+from dataclasses import dataclass
 
 from . import cards, ui
 from .bank import Bank
-from .session import Session
+from .keys import Keyboard, TimeUp
+from .session import Item, Session
 from .store import AnswerNotSaved
 
-ENTER = {"\r", "\n"}
 AUTO_RETRIES = 2  # a busy store is retried this many times (each waits QUIZ_LOCK_TIMEOUT) before asking
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+_keyboard: Keyboard | None = None  # the session's keyboard, set by study() and exam()
+
+
+def keyboard() -> Keyboard:
+    global _keyboard
+    if _keyboard is None:
+        _keyboard = Keyboard()
+    return _keyboard
 
 
 class Quit(Exception):
     """The user asked to stop (q); the summary still prints."""
+
+
+class Undo(Exception):
+    """u on a question screen: take back the previous answer."""
 
 
 class NotSaved(Exception):
@@ -73,7 +85,7 @@ def finish(summary, exc: BaseException | None) -> int:
     return status
 
 
-def save(session: Session, rating: int, **answer) -> None:
+def save(session: Session, rating: int, lang: str = "en", **answer) -> None:
     """Record the current answer. A busy store is retried (saying so); any failure is one line and
     the choice to retry or quit, so an answer is never dropped without the learner knowing."""
     retries = 0
@@ -84,66 +96,113 @@ def save(session: Session, rating: int, **answer) -> None:
         except AnswerNotSaved as exc:
             if exc.busy and retries < AUTO_RETRIES:
                 retries += 1
-                ui.console.print("another quiz is writing; retrying...", style="yellow")
+                ui.console.print(ui.t("save.retrying", lang), style="yellow")
                 continue
-            ui.console.print(ui.plain(f"Error: {exc}", style="bold red"), soft_wrap=True)  # one line, however long
-            ui.console.print("r to retry, q to quit", style="dim")
+            ui.console.print(ui.plain(ui.t("save.error", lang, error=exc), style="bold red"),
+                             soft_wrap=True)  # one line, however long  # fmt: skip
+            ui.console.print(ui.t("save.choice", lang), style="dim")
             if key({"r", "q"}) == "q":
                 raise NotSaved from None
             retries = 0
 
 
-def key(valid: set[str]) -> str:
-    """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt."""
-    while True:
-        ch = click.getchar()
-        ch = "enter" if ch in ENTER else ch.lower()
-        if ch in valid:
-            return ch
+@dataclass(frozen=True)
+class Answer:
+    given: str | None  # what is stored (cloze gaps joined with " | ")
+    correct: bool | None  # None: self-rated
+    shown: str | list[str] | None  # what the answer panel shows (a list of gaps for cloze)
 
 
-def line(prompt: str) -> str:
-    text = ui.console.input(f"[bold]{prompt}[/] › ")
-    if text.strip().lower() in {"q", ":q"}:
+def key(valid: set[str], **kw) -> str:
+    """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt. Keys that
+    arrived together are taken one at a time, in order (quiz.keys)."""
+    return keyboard().key(valid, **kw)
+
+
+def line(prompt: str, *, deadline: float | None = None, lang: str = "en", undo: bool = True) -> str:
+    def draw() -> None:
+        clock = ui.countdown(deadline, lang)
+        ui.console.print(ui.prompt_text(f"[{clock}] {prompt}" if clock else prompt), end="")
+
+    text = keyboard().line(draw, deadline=deadline).strip()
+    if text.lower() in {"q", ":q"}:
         raise Quit
-    return text.strip()
+    if undo and text.lower() in {"u", ":u"}:
+        raise Undo
+    return text
 
 
-def ask(p: cards.Presented) -> tuple[str | None, bool | None]:
-    """Collect the answer for one card: (what was given, whether it was right) or (None, None) if self-rated."""
+def hint(text: str, deadline: float | None, lang: str):
+    """Print a key hint; with a deadline, keep a countdown at its end (redrawn in place). Returns the tick."""
+    if deadline is None:
+        ui.console.print(text, style="dim")
+        return None
+
+    def draw() -> None:
+        ui.console.file.write("\r\x1b[2K")
+        ui.console.print(f"{text}   ⏱ {ui.countdown(deadline, lang)}", style="dim", end="")
+        ui.console.file.flush()
+
+    draw()
+    return draw
+
+
+def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True) -> Answer:
+    """Collect the answer for one card; self-rated cards only reveal (Answer(None, None, None))."""
     lang = p.lang
     qtype = p.question.type
+    extra = {"u"} if undo else set()
     if qtype == "mcq":
-        ui.console.print(ui.t("pick", lang), style="dim")
+        tick = hint(ui.t("pick", lang), deadline, lang)
         letters = {chr(97 + i) for i in range(len(p.choices))}
-        choice = key(letters | {"q"})
+        choice = key(letters | {"q"} | extra, deadline=deadline, tick=tick)
+        if tick:
+            ui.console.print()
         if choice == "q":
             raise Quit
-        return choice, cards.grade(p, choice)
+        if choice == "u":
+            raise Undo
+        return Answer(choice, cards.grade(p, choice), choice)
     if qtype == "numeric":
-        ui.console.print(ui.t("number", lang), style="dim")
+        ui.console.print(f"{ui.t('number', lang)}\n{ui.numeric_hint(p)}", style="dim")
         while True:
-            given = line("Answer" if lang == "en" else "答案")
-            from .grading import parse_number
-
-            if parse_number(given, percent_unit=p.unit == "%") is not None:
-                return given, cards.grade(p, given)
+            given = line(ui.t("answer", lang), deadline=deadline, lang=lang, undo=undo)
+            if cards.parse(p, given) is not None:
+                return Answer(given, cards.grade(p, given), given)
             ui.console.print(ui.t("not_number", lang), style="yellow")
     if qtype == "cloze":
-        answers = [line(f"{ui.t('gap', lang)} {i + 1}") for i in range(len(p.gaps))]
-        return " | ".join(answers), cards.grade(p, answers)
-    ui.console.print(ui.t("reveal", lang), style="dim")
-    if key({"enter", " ", "q"}) == "q":
+        answers = [line(f"{ui.t('gap', lang)} {i + 1}", deadline=deadline, lang=lang, undo=undo and i == 0)
+                   for i in range(len(p.gaps))]  # fmt: skip
+        return Answer(" | ".join(answers), cards.grade(p, answers), answers)
+    tick = hint(ui.t("reveal", lang), deadline, lang)
+    k = key({"enter", " ", "q"} | extra, deadline=deadline, tick=tick)
+    if tick:
+        ui.console.print()
+    if k == "q":
         raise Quit
-    return None, None
+    if k == "u":
+        raise Undo
+    return Answer(None, None, None)
 
 
-def run_verifier(name: str, highlight: str | None = None, lang: str = "en") -> None:
+def run_verifier(name: str, highlight: str | None = None, lang: str = "en", draw: cards.Presented | None = None) -> None:
     from . import verify
 
-    with ui.console.status(f"running verifier {name} (loading torch)…", spinner="dots"):
+    with ui.console.status(ui.t("running_verifier", lang, name=name), spinner="dots"):
         result = verify.run(name, figures=True)
-    ui.console.print(ui.verifier_panel(result, highlight, lang))
+    ui.console.print(ui.verifier_panel(result, highlight, lang, draw))
+
+
+@contextlib.contextmanager
+def terminal_keys():
+    """The terminal in key-at-a-time mode for a whole session (restored after, even on Ctrl-C)."""
+    global _keyboard
+    with Keyboard() as kb:
+        _keyboard = kb
+        try:
+            yield kb
+        finally:
+            _keyboard = None
 
 
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
@@ -151,7 +210,7 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
     summary. Returns the exit status: 0, 1 (an answer could not be saved), 130 (Ctrl-C), 128 + signal."""
     stopped: BaseException | None = None
     try:
-        with stop_signals():
+        with stop_signals(), terminal_keys():
             _study(session, bank, lang, rng or random.Random())
     except (Quit, EOFError):
         ui.console.print()
@@ -160,87 +219,172 @@ def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = N
     return finish(lambda: ui.summary_panel(session.summary(), lang), stopped)
 
 
-def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
-    while (item := session.current()) is not None:
-        p = cards.present(item.question, lang, rng)
-        ui.console.print()
-        ui.console.print(ui.card_panel(p, item, session.counts(), bank))
-        started = time.monotonic()
-        given, correct = ask(p)
-        duration_ms = int((time.monotonic() - started) * 1000)
-        ui.console.print(ui.answer_panel(p, correct, given))
-        if correct is False and item.question.explanation:  # a wrong answer is when the why helps most
-            ui.console.print(ui.explanation_panel(item.question, lang))
-        proposed = 3 if correct is None else (3 if correct else 1)
-        ui.console.print(ui.rating_bar(session.preview(item), lang, proposed))
-        ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")
-        while True:
-            k = key({"1", "2", "3", "4", "enter", " ", "e", "v", "u", "q"})
-            if k == "q":
-                raise Quit
-            if k == "e":
-                ui.console.print(ui.explanation_panel(item.question, lang))
-            elif k == "v":
-                name, check = item.question.proof()
-                if name:  # the check this card's number comes from is highlighted
-                    run_verifier(name, check, lang)
-                else:
-                    ui.console.print("This card has no verifier.", style="dim")
-            elif k == "u":
-                undone = session.undo()
-                if undone is None:
-                    ui.console.print("Nothing to undo.", style="dim")
-                    continue
-                ui.console.print(ui.plain(f"Undid your answer to {undone.question.id}; it is shown again.",
-                                          style="yellow"))  # fmt: skip
-                break
-            else:
-                rating = proposed if k in ("enter", " ") else int(k)
-                save(session, rating, given=given, correct=correct, duration_ms=duration_ms)
-                break
-    ui.console.print("\nNo more cards for now. 🎉" if lang == "en" else "\n今天的卡片都复习完了。🎉")
-    note = session.limit_note(lang)
-    if note:
-        ui.console.print(ui.plain(note, style="yellow"))
-
-
 def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None = None) -> int:
     """A mock interview: no hints, no ratings, nothing rescheduled; a score report at the end.
     Returns the exit status as study() does."""
     from .session import exam_report
 
     stopped: BaseException | None = None
+    unanswered: list[Item] = []
     try:
-        with stop_signals():
-            _exam(session, lang, rng, minutes)
+        with stop_signals(), terminal_keys():
+            _exam(session, bank, lang, rng, minutes, unanswered)
     except (Quit, EOFError):
         ui.console.print()
     except (KeyboardInterrupt, NotSaved, Stopped) as exc:
         stopped = exc
     elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
-    return finish(lambda: ui.exam_report_panel(exam_report(session.history), elapsed, lang), stopped)
+    return finish(lambda: ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang), stopped)
 
 
-def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None) -> None:
+def _undo(session: Session, lang: str) -> None:
+    undone = session.undo()
+    if undone is None:
+        ui.console.print(ui.t("nothing_to_undo", lang), style="dim")
+    else:
+        ui.console.print(ui.plain(ui.t("undone", lang, id=undone.question.id), style="yellow"))
+
+
+def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
+    while (item := session.current()) is not None:
+        p = cards.present(item.question, lang, rng)
+        ui.console.print()
+        ui.console.print(ui.card_panel(p, item, session.counts(), bank, cram=session.cram))
+        started = time.monotonic()
+        try:
+            answer = ask(p)
+        except Undo:
+            _undo(session, lang)
+            continue
+        duration_ms = int((time.monotonic() - started) * 1000)
+        _rate(session, item, p, answer, duration_ms, lang)
+    ui.console.print("\n" + ui.t("no_more", lang))
+    note = session.limit_note(lang)
+    if note:
+        ui.console.print(ui.plain(note, style="yellow"))
+
+
+def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, duration_ms: int, lang: str) -> bool:
+    """The answer screen and the rating keys; True when the learner undid instead of rating."""
+    ui.console.print(ui.answer_panel(p, answer.correct, answer.shown))
+    shown = set()
+    if answer.correct is False and item.question.explanation:  # a wrong answer is when the why helps most
+        ui.console.print(ui.explanation_panel(item.question, lang))
+        shown.add("e")
+    proposed = 3 if answer.correct is None else (3 if answer.correct else 1)
+    intervals = session.preview(item)
+
+    def bar() -> None:
+        ui.console.print(ui.rating_bar(intervals, lang, proposed))
+        ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")
+
+    bar()
+    while True:
+        k = key({"1", "2", "3", "4", "enter", " ", "e", "v", "u", "q"})
+        if k == "q":
+            raise Quit
+        if k in ("e", "v") and k in shown:
+            continue  # already on screen: never printed twice
+        if k == "e":
+            ui.console.print(ui.explanation_panel(item.question, lang))
+            shown.add(k)
+            bar()
+        elif k == "v":
+            name, check = item.question.proof()
+            if name:  # the check this card's number comes from is highlighted
+                run_verifier(name, check, lang, p if p.params else None)
+            else:
+                ui.console.print(ui.t("no_verifier", lang), style="dim")
+            shown.add(k)
+            bar()
+        elif k == "u":
+            _undo(session, lang)
+            return True
+        else:
+            rating = proposed if k in ("enter", " ") else int(k)
+            save(session, rating, lang, given=answer.given, correct=answer.correct, duration_ms=duration_ms)
+            return False
+
+
+def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None,
+          unanswered: list[Item]) -> None:  # fmt: skip
+    """The questions of a mock interview. With a time limit, a countdown runs while each question is open; at
+    the deadline the open question and the rest are scored unanswered (added to `unanswered`)."""
     deadline = time.monotonic() + minutes * 60 if minutes else None
     total = len(session.queue)
     while (item := session.current()) is not None:
-        if deadline and time.monotonic() > deadline:
-            ui.console.print("Time is up." if lang == "en" else "时间到。", style="bold yellow")
-            break
         p = cards.present(item.question, lang, rng)
         ui.console.print()
         ui.console.print(ui.exam_panel(p, session.done + 1, total, deadline))
         started = time.monotonic()
-        given, correct = ask(p)
-        if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
-            ui.console.print(ui.answer_panel(p, None, None))
-            ui.console.print(ui.t("self_grade", lang), style="dim")
-            correct = key({"y", "n", "q"})
-            if correct == "q":
-                raise Quit
-            correct = correct == "y"
-        else:
-            ui.console.print(ui.answer_panel(p, correct, given))
-        save(session, 3 if correct else 1, given=given, correct=correct,
+        try:
+            answer = ask(p, deadline=deadline, undo=False)
+            correct = answer.correct
+            if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
+                ui.console.print(ui.answer_panel(p, None, None))
+                tick = hint(ui.t("self_grade", lang), deadline, lang)
+                verdict = key({"y", "n", "q"}, deadline=deadline, tick=tick)
+                if tick:
+                    ui.console.print()
+                if verdict == "q":
+                    raise Quit
+                correct = verdict == "y"
+            else:
+                ui.console.print(ui.answer_panel(p, correct, answer.shown))
+        except TimeUp:
+            ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
+            unanswered[:] = [item, *list(session.queue)[1:]]
+            break
+        save(session, 3 if correct else 1, lang, given=answer.given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
+
+
+def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, lines: list[str]) -> int:
+    """`quiz exam --answers FILE`: line i answers question i, no terminal needed. mcq: the letter or the
+    choice's text; numeric: a number (units allowed); cloze: the gaps separated by "|"; flashcard and
+    errata: y or n (the candidate's own verdict). An empty or missing line leaves the question unanswered.
+    Returns the exit status: 1 when an answer could not be saved (one line says why; the report still prints)."""
+    from .grading import normalise
+    from .session import exam_report
+
+    total = len(session.queue)
+    unanswered: list[Item] = []
+    status = 0
+    for n in range(total):
+        item = session.current()
+        p = cards.present(item.question, lang, rng)
+        ui.console.print(ui.exam_panel(p, n + 1, total, None))
+        text = lines[n].strip() if n < len(lines) else ""
+        given: str | None = text
+        shown: str | list[str] | None = text
+        if not text:
+            correct = None
+        elif p.question.type == "mcq":
+            letter = text.lower() if len(text) == 1 else next(
+                (chr(97 + i) for i, c in enumerate(p.choices) if normalise(c) == normalise(text)), "?")
+            given = shown = letter
+            correct = cards.grade(p, letter)
+        elif p.question.type == "numeric":
+            correct = cards.grade(p, text) if cards.parse(p, text) is not None else False
+        elif p.question.type == "cloze":
+            shown = [g.strip() for g in text.split("|")]
+            given, correct = " | ".join(shown), cards.grade(p, shown)
+        else:
+            correct = text.lower() in {"y", "yes", "是", "对"}
+            given = shown = None
+        if correct is None:
+            session.skip()
+            unanswered.append(item)
+            ui.console.print(ui.plain(f"{ui.t('exam.unanswered', lang)}{'' if lang == 'zh' else ' '}{item.question.id}",
+                                      style="yellow"))  # fmt: skip
+            continue
+        ui.console.print(ui.answer_panel(p, correct, shown))
+        try:
+            session.answer(3 if correct else 1, given=given, correct=correct)
+        except AnswerNotSaved as exc:  # no terminal to offer a retry on: say so and stop
+            ui.console.print(ui.plain(ui.t("save.error", lang, error=exc), style="bold red"), soft_wrap=True)
+            status = 1
+            break
+    elapsed = time.monotonic() - session.started
+    ui.console.print(ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang))
+    return status

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from . import plan as plan_mod
 from . import scheduler
@@ -25,7 +25,8 @@ from .errors import StoreError
 from .store import Store
 
 N_FSRS_PARAMETERS = 21  # fsrs 6 weights (fsrs.scheduler.DEFAULT_PARAMETERS); checked without importing fsrs
-RELEARN_WINDOW = 20 * 60  # an Again/Hard in learning comes back this session if due within 20 minutes
+LEARN_AHEAD = 20 * 60  # Anki's learn-ahead limit: a learning card may be shown this early when nothing else is left
+RELEARN_WINDOW = LEARN_AHEAD  # the name quiz.plan's forecast model refers to
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def _parameters(store: Store) -> tuple[float, ...] | None:
 
 
 SETTINGS = {  # name -> (type check, help) for `quiz config`
-    "new_per_day": (lambda v: int(v) >= 0, "new cards introduced per day (default 20)"),
-    "reviews_per_day": (lambda v: int(v) >= 0, "maximum reviews per day (default 200)"),
-    "retention": (lambda v: 0.7 <= float(v) <= 0.99, "desired retention, 0.70 to 0.99 (default 0.9)"),
+    "new_per_day": (lambda v: int(v) >= 0, "new cards introduced per day: a whole number, 0 or more (default 20)"),
+    "reviews_per_day": (lambda v: int(v) >= 0, "maximum reviews per day: a whole number, 0 or more (default 200)"),
+    "retention": (lambda v: 0.7 <= float(v) <= 0.99, "desired retention: 0.70 to 0.99 (default 0.9)"),
 }
 
 
@@ -93,6 +94,7 @@ class Item:
     question: Question
     is_new: bool
     changed: bool = False  # the question was edited since this card was last reviewed
+    early: bool = False  # shown before it is due: the plan's final review before the interview
 
 
 @dataclass
@@ -102,11 +104,35 @@ class Summary:
     graded: int
     seconds: float
     next_due: float | None
-    missed: list = field(default_factory=list)  # ids of auto-graded cards answered wrongly, in order
+    missed: list = field(default_factory=list)  # ids of auto-graded cards answered wrongly and rated Again, in order
+    questions: dict = field(default_factory=dict)  # id -> Question for every missed id (the summary names prompts)
+    learning_later: int = 0  # learning cards that come back later today, beyond the learn-ahead limit
 
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.graded if self.graded else None
+
+
+def without_drafts(bank: Bank) -> tuple[Bank, list]:
+    """The bank without questions still holding `quiz new`'s TODO placeholders, and one Q026 problem for each
+    (the line `quiz check` prints)."""
+    from .lint import TODO_ID_RE, TODO_RE
+    from .problems import Problem
+
+    keep, problems = [], []
+    for q in bank.questions:
+        texts = {"prompt": q.prompt, "answer": q.answer, "explanation": q.explanation,
+                 **{f"choices[{i}]": c.text for i, c in enumerate(q.choices)}}  # fmt: skip
+        fields = [name for name, text in texts.items() if text is not None and TODO_RE.search(f"{text.en}\n{text.zh}")]
+        if TODO_ID_RE.search(q.id) and not fields:
+            fields = ["id"]
+        if fields:
+            problems.append(Problem(q.path, q.line, 1, "Q026", f"{q.id}: placeholder TODO left in {', '.join(fields)}"))
+        else:
+            keep.append(q)
+    if not problems:
+        return bank, []
+    return Bank(tuple(keep), bank.titles), problems
 
 
 def start_of_day(now: float) -> float:
@@ -115,8 +141,9 @@ def start_of_day(now: float) -> float:
     return time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1))
 
 
-def matches(q: Question, topics: tuple[str, ...], tags: tuple[str, ...]) -> bool:
-    return (not topics or q.topic in topics) and (not tags or bool(set(tags) & set(q.tags)))
+def matches(q: Question, topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = ()) -> bool:
+    return ((not topics or q.topic in topics) and (not tags or bool(set(tags) & set(q.tags)))
+            and (not types or q.type in types))
 
 
 def interleave(questions: list[Question]) -> list[Question]:
@@ -133,67 +160,105 @@ def interleave(questions: list[Question]) -> list[Question]:
     return out
 
 
+def new_order(questions: list[Question]) -> list[Question]:
+    """The order new cards are introduced in: one of each card type in turn (flashcard, mcq, numeric, cloze,
+    errata), each turn taking the type's next card from the topic seen least so far (ties: bank order), each
+    topic's cards in file order. So the first day shows every kind of card from many topics, not the first
+    topics' flashcards."""
+    topics = list(dict.fromkeys(q.topic for q in questions))
+    lanes: dict[str, dict[str, deque]] = {}
+    for q in questions:
+        lanes.setdefault(q.type, {}).setdefault(q.topic, deque()).append(q)
+    order = sorted(lanes, key=lambda ty: TYPE_ORDER.index(ty) if ty in TYPE_ORDER else len(TYPE_ORDER))
+    seen = dict.fromkeys(topics, 0)
+    out = []
+    while order:
+        for ty in list(order):
+            by_topic = lanes[ty]
+            topic = min(by_topic, key=lambda t: (seen[t], topics.index(t)))
+            out.append(by_topic[topic].popleft())
+            seen[topic] += 1
+            if not by_topic[topic]:
+                del by_topic[topic]
+            if not by_topic:
+                order.remove(ty)
+    return out
+
+
+TYPE_ORDER = ("flashcard", "mcq", "numeric", "cloze", "errata")
+
+
 def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...] = (), tags: tuple[str, ...] = (),
-                limits: Limits = Limits(), cram: bool = False, rng: random.Random | None = None) -> list[Item]:  # fmt: skip
+                limits: Limits = Limits(), cram: bool = False, rng: random.Random | None = None,
+                types: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
     by_id = bank.by_id
     if cram:
-        chosen = [Item(q, is_new=False) for q in bank.questions if matches(q, topics, tags)]
+        chosen = [Item(q, is_new=False) for q in bank.questions if matches(q, topics, tags, types)]
         (rng or random.Random()).shuffle(chosen)
         return chosen
 
     today = start_of_day(now)
     plan = plan_mod.today(store.active_plan(), now)
     if plan is not None:
-        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags)
+        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags, types)
     due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
     due = []
     for card in store.due_cards(now):
         q = by_id.get(card.question_id)  # cards of questions no longer in the banks are skipped, kept
-        if q is not None and matches(q, topics, tags):
+        if q is not None and matches(q, topics, tags, types):
             due.append(Item(q, is_new=False, changed=card.content_hash not in (None, q.content_hash)))
             if len(due) >= due_budget:
                 break
 
     new_budget = max(limits.new_per_day - store.introduced_since(today), 0)
     known = store.known_ids()  # one scan of the primary key: 10,000 cards cost ~3 ms
-    fresh = interleave([q for q in bank.questions if q.id not in known and matches(q, topics, tags)])
+    fresh = new_order([q for q in bank.questions if q.id not in known and matches(q, topics, tags, types)])
     return due + [Item(q, is_new=True) for q in fresh[:new_budget]]
 
 
 def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
-                   topics: tuple[str, ...], tags: tuple[str, ...]) -> list[Item]:  # fmt: skip
+                   topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
     """Today's queue under the active plan (quiz.plan): every card due by the end of today, then the final
     reviews, then new cards; the cap split by plan.budget, exactly as the plan's forecast assumed."""
     by_id = bank.by_id
     due = []
     for card in store.due_cards(plan.day_end):
         q = by_id.get(card.question_id)
-        if q is not None and matches(q, topics, tags):
+        if q is not None and matches(q, topics, tags, types):
             due.append(Item(q, is_new=False, changed=card.content_hash not in (None, q.content_hash)))
     known = store.known_ids()
-    fresh = interleave([q for q in bank.questions if q.id not in known and matches(q, topics, tags)])
+    fresh = new_order([q for q in bank.questions if q.id not in known and matches(q, topics, tags, types)])
     new_left = min(max(plan.new_quota - store.introduced_since(plan.made_at), 0), len(fresh))
     n_due, final_budget, n_new = plan_mod.budget(plan.cap, store.reviews_since(today), len(due), new_left,
                                                  plan.first_good, limits.retention)  # fmt: skip
     due = due[:n_due]
-    final = _final_review(bank, store, plan, limits, due, final_budget, topics, tags) if plan.in_window else []
+    final = _final_review(bank, store, plan, limits, due, final_budget, topics, tags, types) if plan.in_window else []
     return due + final + [Item(q, is_new=True) for q in fresh[:n_new]]
 
 
 def _final_review(bank: Bank, store: Store, plan: plan_mod.Today, limits: Limits, due: list[Item], budget: int,
-                  topics: tuple[str, ...], tags: tuple[str, ...]) -> list[Item]:  # fmt: skip
+                  topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
     """The plan's final pass for today: cards below target at the interview that FSRS will not show again."""
     by_id = bank.by_id
     taken = {i.question.id for i in due}
     cards = {qid: plan_mod.card_from_state(s) for qid, s in store.card_states().items()
-             if qid in by_id and qid not in taken and matches(by_id[qid], topics, tags)}  # fmt: skip
+             if qid in by_id and qid not in taken and matches(by_id[qid], topics, tags, types)}  # fmt: skip
     model = plan_mod.Model(limits.parameters, limits.retention)
     picks = plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, plan.days_left, budget, plan.target)
-    return [Item(by_id[qid], is_new=False) for qid in picks]
+    return [Item(by_id[qid], is_new=False, early=True) for qid in picks]
 
 
 @dataclass
 class Session:
+    """Walks the queue built at start (reviews, then new cards) and, before every card, asks the store
+    for learning cards that fell due, from this session or another one (Anki's rules):
+
+    1. a learning card that is due now comes first (earliest due first);
+    2. then the next queued card that is still due (another session may have answered it meanwhile);
+    3. when nothing else is left, a learning card due within LEARN_AHEAD is shown early;
+    4. otherwise the session is over; `summary().learning_later` counts the cards that come back later.
+    """
+
     store: Store
     queue: deque
     limits: Limits = Limits()
@@ -206,9 +271,18 @@ class Session:
     history: list = field(default_factory=list)  # (review_id, Item, was_correct) for undo
     cap: int | None = None  # an active plan's reviews per day: the session ends when today's reviews reach it
     before: int = 0  # reviews already done today when the session started
-    bank: Bank | None = None  # with the filters below: "next due" and "why no more" look at matching cards only
+    bank: Bank | None = None  # with a bank (not cram), learning cards are fetched from the store before every card;
+    # with the filters below, "next due" and "why no more" look at matching cards only
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    due_until: float | None = None  # an active plan counts cards due by the end of today as due
+    learn_ahead: float = LEARN_AHEAD
+    ratings: dict = field(default_factory=dict)  # review id -> rating given
+    _shown: Item | None = None  # the card on screen: current() is stable until answer() or undo()
+    _from_queue: bool = False
+    _closed: bool = False  # the plan's daily cap is reached
+    _drawn: tuple | None = None  # (question id, when, state, {rating: state after}) drawn by preview()
 
     @classmethod
     def start(cls, bank: Bank, store: Store, **options) -> Session:
@@ -218,67 +292,140 @@ class Session:
         now = clock().timestamp()
         items = build_queue(bank, store, now, limits=limits, **options)
         plan = None if cram else plan_mod.today(store.active_plan(), now)
-        filters = {"bank": bank, "topics": tuple(options.get("topics", ())), "tags": tuple(options.get("tags", ()))}
-        if plan is None or plan.cap is None:
-            return cls(store, deque(items), limits, cram, clock, **filters)
-        return cls(store, deque(items), limits, cram, clock, cap=plan.cap, before=store.reviews_since(start_of_day(now)),
-                   **filters)  # fmt: skip
+        filters = {"topics": tuple(options.get("topics", ())), "tags": tuple(options.get("tags", ())),
+                   "types": tuple(options.get("types", ()))}  # fmt: skip
+        if plan is not None and not filters["topics"]:
+            filters["topics"] = tuple(plan.topics)
+        session = cls(store, deque(items), limits, cram, clock, bank=bank, **filters)
+        if plan is not None:
+            session.due_until = plan.day_end
+            if plan.cap is not None:
+                session.cap, session.before = plan.cap, store.reviews_since(start_of_day(now))
+        return session
+
+    def _wanted(self, qid: str) -> Question | None:
+        q = self.bank.by_id.get(qid) if self.bank is not None else None
+        return q if q is not None and matches(q, self.topics, self.tags, self.types) else None
+
+    def _learning(self, until: float) -> list[Item]:
+        """Learning and relearning cards due by `until` that this session studies, earliest due first."""
+        out = []
+        for qid, _due, content_hash in self.store.learning_cards(until):
+            q = self._wanted(qid)
+            if q is not None:
+                out.append(Item(q, is_new=False, changed=content_hash not in (None, q.content_hash)))
+        return out
+
+    def _still_wanted(self, item: Item, now: float) -> bool:
+        """A queued card is shown only if it is still what it was when queued: new and unseen, or due."""
+        state = self.store.card(item.question.id)
+        if item.is_new:
+            return state is None
+        if item.early:
+            return state is not None and not any(
+                h[1].question.id == item.question.id for h in self.history)  # once per session
+        return state is not None and state["due"] <= max(now, self.due_until or now)
 
     def current(self) -> Item | None:
-        return self.queue[0] if self.queue else None
+        if self._shown is not None:
+            return self._shown
+        if self._closed:
+            return None
+        if self.cram or self.bank is None:  # a fixed list: cram and the mock interview
+            if self.queue:
+                self._shown, self._from_queue = self.queue[0], True
+            return self._shown
+        now = self.clock().timestamp()
+        learning = self._learning(now)
+        if learning:
+            self._shown, self._from_queue = learning[0], False
+            return self._shown
+        while self.queue:
+            item = self.queue[0]
+            if self._still_wanted(item, now):
+                self._shown, self._from_queue = item, True
+                return self._shown
+            self.queue.popleft()  # answered elsewhere meanwhile (or shown as a learning card): skip it
+        ahead = self._learning(now + self.learn_ahead)
+        if ahead:
+            self._shown, self._from_queue = ahead[0], False
+        return self._shown
 
     def counts(self) -> tuple[int, int, int]:
-        """(done, due left, new left) for the progress line."""
+        """(done, due left, new left) for the progress line, the card on screen included."""
         new = sum(1 for i in self.queue if i.is_new)
-        return self.done, len(self.queue) - new, new
+        due = {i.question.id for i in self.queue if not i.is_new}
+        if self._shown is not None and not self._shown.is_new:
+            due.add(self._shown.question.id)
+        if not self.cram and self.bank is not None:
+            due.update(i.question.id for i in self._learning(self.clock().timestamp()))
+        return self.done, len(due), new
 
     def preview(self, item: Item) -> dict[int, str]:
-        """Interval each rating would give this card, formatted ("1m", "10m", "3d", ...)."""
+        """The interval each rating will give this card, fuzz included: fuzz is random, so it is drawn here,
+        once per rating, and `answer()` applies the draw the learner saw (shifted to the answer's time)."""
         if self.cram:
             return {r: "-" for r in scheduler.RATINGS}
         now = self.clock()
         state = self.store.card(item.question.id)
-        return {r: scheduler.format_interval(d) for r, d in scheduler.preview(state, now, self.limits.retention,
-                                                                                 self.limits.parameters).items()}
+        after = {r: scheduler.review(state, r, now, self.limits.retention, True, self.limits.parameters)
+                 for r in scheduler.RATINGS}  # fmt: skip
+        self._drawn = (item.question.id, now.timestamp(), _key(state), after)
+        return {r: scheduler.format_interval(timedelta(seconds=a["due"] - now.timestamp())) for r, a in after.items()}
 
     def answer(self, rating: int, *, given: str | None = None, correct: bool | None = None,
                duration_ms: int | None = None) -> int:  # fmt: skip
         """Record the answer to the current card (one transaction) and move on. If recording fails
         (AnswerNotSaved), the card stays current, so the same answer can be retried."""
-        item = self.queue[0]
+        item = self.current()
+        if item is None:
+            raise IndexError("no card to answer")
         now = self.clock()
-        schedule = None if self.cram else (
-            lambda state: scheduler.review(state, rating, now, self.limits.retention, True, self.limits.parameters))
+        drawn = self._drawn
+        schedule = None
+        if not self.cram:
+            def schedule(state: dict | None) -> dict:
+                if drawn and drawn[0] == item.question.id and drawn[2] == _key(state) and rating in drawn[3]:
+                    shift = now.timestamp() - drawn[1]  # the interval the rating bar showed, from now
+                    after = dict(drawn[3][rating])
+                    after["due"] += shift
+                    after["last_review"] = now.timestamp()
+                    return after
+                return scheduler.review(state, rating, now, self.limits.retention, True, self.limits.parameters)
         review_id = self.store.record(
             item.question.id, rating, now=now.timestamp(), schedule=schedule, answer=given, correct=correct,
             duration_ms=duration_ms, content_hash=item.question.content_hash,
         )  # fmt: skip
-        self.queue.popleft()
+        if self._from_queue:
+            self.queue.popleft()
+        self._shown, self._drawn = None, None
         self.done += 1
         if correct is not None:
             self.graded += 1
             self.correct += int(correct)
         self.history.append((review_id, item, correct))
-        if not self.cram:
-            state = self.store.card(item.question.id)
-            if state and state["due"] - now.timestamp() <= RELEARN_WINDOW:
-                self.queue.append(Item(item.question, is_new=False))  # learning step: see it again today
-            if self.cap is not None and self.before + self.done >= self.cap:
-                self.queue.clear()  # the plan's daily cap is reached: the rest waits for tomorrow
+        self.ratings[review_id] = rating
+        if not self.cram and self.cap is not None and self.before + self.done >= self.cap:
+            self.queue.clear()  # the plan's daily cap is reached: the rest waits for tomorrow
+            self._closed = True
         return review_id
 
+    def skip(self) -> Item | None:
+        """Move past the current card without answering it (an unanswered exam question)."""
+        item = self.current()
+        if item is not None and self._from_queue:
+            self.queue.popleft()
+        self._shown = None
+        return item
+
     def undo(self) -> Item | None:
-        """Take back the last answer: its card returns to the front of the queue."""
+        """Take back the last answer: its card is shown again next, whatever its due time was."""
         if not self.history:
             return None
         review_id, item, correct = self.history.pop()
+        self.ratings.pop(review_id, None)
         self.store.undo(review_id)
-        # drop the relearning copy queued by that answer, if any
-        for queued in list(self.queue):
-            if queued.question.id == item.question.id and queued is not item:
-                self.queue.remove(queued)
-                break
-        self.queue.appendleft(item)
+        self._shown, self._from_queue, self._closed = item, False, False
         self.done -= 1
         if correct is not None:
             self.graded -= 1
@@ -286,12 +433,20 @@ class Session:
         return item
 
     def summary(self) -> Summary:
-        missed = list(dict.fromkeys(item.question.id for _, item, correct in self.history if correct is False))
+        missed = {}
+        for review_id, item, correct in self.history:  # a Wrong the learner overrode with a pass is not a miss
+            if correct is False and self.ratings.get(review_id, 1) == 1:
+                missed.setdefault(item.question.id, item.question)
+        now = self.clock().timestamp()
+        later = 0
+        if not self.cram and self.bank is not None:
+            later = len(self._learning(start_of_day(now) + 86400))
         from .filters import next_due
 
-        now = self.clock().timestamp()
-        due = next_due(self.store, self.bank, now, self.topics, self.tags) if self.bank else self.store.next_due(now)
-        return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started, due, missed)
+        due = (next_due(self.store, self.bank, now, self.topics, self.tags, self.types) if self.bank
+               else self.store.next_due(now))  # fmt: skip
+        return Summary(self.done, self.correct, self.graded, time.monotonic() - self.started,
+                       due, list(missed), missed, later)  # fmt: skip
 
     def limit_note(self, lang: str) -> str | None:
         """When the queue ran dry because of a daily limit (cards of these filters still waiting): which, and how
@@ -300,7 +455,13 @@ class Session:
 
         if self.cram or self.bank is None:
             return None
-        return limit_note(self.store, self.bank, self.clock().timestamp(), self.limits, lang, self.topics, self.tags)
+        return limit_note(self.store, self.bank, self.clock().timestamp(), self.limits, lang, self.topics, self.tags,
+                          self.types)  # fmt: skip
+
+
+def _key(state: dict | None) -> tuple | None:
+    """A card state's scheduling columns, to notice that another session moved the card meanwhile."""
+    return None if state is None else tuple(state[k] for k in ("state", "step", "stability", "difficulty", "due"))
 
 
 def exam_queue(bank: Bank, count: int, rng: random.Random, *, topics: tuple[str, ...] = (),
@@ -317,9 +478,11 @@ class ExamReport:
     correct: int
     by_topic: dict  # topic -> (correct, asked)
     missed: list  # question ids answered wrongly
+    unanswered: list = field(default_factory=list)  # question ids left unanswered (time ran out, empty answer)
 
 
-def exam_report(history: list) -> ExamReport:
+def exam_report(history: list, unanswered: list[Item] = ()) -> ExamReport:
+    """Score a mock interview: unanswered questions count as asked and not correct."""
     by_topic: dict[str, list[int]] = {}
     missed = []
     for _review_id, item, correct in history:
@@ -328,5 +491,8 @@ def exam_report(history: list) -> ExamReport:
         score[0] += int(bool(correct))
         if not correct:
             missed.append(item.question.id)
-    return ExamReport(len(history), sum(c for c, _ in by_topic.values()),
-                      {t: tuple(v) for t, v in by_topic.items()}, missed)  # fmt: skip
+    for item in unanswered:
+        by_topic.setdefault(item.question.topic, [0, 0])[1] += 1
+    return ExamReport(len(history) + len(unanswered), sum(c for c, _ in by_topic.values()),
+                      {t: tuple(v) for t, v in by_topic.items()}, missed,
+                      [item.question.id for item in unanswered])  # fmt: skip

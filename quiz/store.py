@@ -297,6 +297,11 @@ class Store:
         )
         return [DueCard(*r) for r in rows]
 
+    def learning_cards(self, until: float) -> list[tuple[str, float, str | None]]:
+        """(question id, due, content hash) of learning and relearning cards due by `until`, earliest first."""
+        return [tuple(r) for r in self._query("SELECT question_id, due, content_hash FROM cards WHERE state != 2 "
+                                              "AND due <= ? ORDER BY due, question_id", (until,))]  # fmt: skip
+
     def known_ids(self) -> set[str]:
         return set(self._column("SELECT question_id FROM cards"))
 
@@ -325,13 +330,14 @@ class Store:
         return [dict(r) for r in self._query(sql + " ORDER BY id", args)]
 
     def review_totals(self) -> list[sqlite3.Row]:
-        """Per question: reviews, lapses (Again on a card in Review state), graded and correct answers."""
+        """Per question: reviews, lapses (Again on a card in Review state), graded and correct answers. Cram
+        and mock-interview answers (cram = 1) are practice, not reviews: they are not counted."""
         return self._query(
             """SELECT question_id, count(*) AS reviews,
                       sum(rating = 1 AND json_extract(state_before, '$.state') = 2) AS lapses,
                       count(correct) AS graded, coalesce(sum(correct), 0) AS correct
                FROM reviews NOT INDEXED  -- one sequential scan beats 1M index lookups (3x faster)
-               WHERE id NOT IN (SELECT review_id FROM undone) GROUP BY question_id"""
+               WHERE cram = 0 AND id NOT IN (SELECT review_id FROM undone) GROUP BY question_id"""
         )
 
     def recall_since(self, since: float) -> tuple[int, int]:

@@ -5,40 +5,24 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from . import clock
+from . import clock, i18n
 from .bank import Bank, Question
 from .cards import Presented
 from .safe_text import clean
 from .session import Item, Summary
 
-TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
-              "errata": "spot the error"}  # fmt: skip
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
-RATING_NAME = {"en": {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}, "zh": {1: "重来", 2: "困难", 3: "良好", 4: "简单"}}
+RATING_NAME = i18n.RATING_NAME
+TYPE_LABEL = {ty: i18n.t(f"type.{ty}", "en") for ty in ("flashcard", "mcq", "numeric", "cloze", "errata")}
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-T = {  # the few UI strings, in both languages
-    "reveal": {"en": "Enter: show answer   q: quit", "zh": "回车：显示答案   q：退出"},
-    "pick": {"en": "Press a letter   q: quit", "zh": "按字母选择   q：退出"},
-    "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit",
-               "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
-    "gap": {"en": "Gap", "zh": "空"},
-    "not_number": {"en": "Not a number; try 4096, 1,024, 3.2e9, 7B or 12%",
-                   "zh": "不是数字；可以输入 4096、1,024、3.2e9、7B 或 12%"},
-    "right": {"en": "Right", "zh": "正确"},
-    "wrong": {"en": "Wrong", "zh": "错误"},
-    "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
-             "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
-    "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
-    "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
-}
 
 
 class Prose:
@@ -66,7 +50,8 @@ class Prose:
 
 
 def t(key: str, lang: str, **kw) -> str:
-    return T[key][lang].format(**kw)
+    """A UI string (quiz.i18n), made printable: on an ASCII stdout its Chinese degrades before rich measures it."""
+    return printable(i18n.t(key, lang, **kw))
 
 
 def plain(text: object, style: str = "") -> Text:
@@ -87,16 +72,51 @@ def printable(text: object) -> str:
     return text
 
 
-def header(item: Item, counts: tuple[int, int, int], title: str) -> Text:
+def prompt_text(prompt: str) -> Text:
+    return Text.assemble((prompt, "bold"), " › ")
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells, with an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    out, used = "", 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def header(item: Item, counts: tuple[int, int, int], title: str, lang: str = "en", width: int | None = None,
+           cram: bool = False) -> Text:  # fmt: skip
+    """The card's title line. What matters is never cut: the counters (done · due · new), the card type and
+    the NEW / CRAM badge; the topic title is shortened first, then the stars go, then the counters get short."""
     q = item.question
     done, due, new = counts
+    width = (console.width - 6) if width is None else width  # the panel's border, corners and padding
+    badge = t("badge.cram", lang) if cram else (t("badge.new", lang) if item.is_new else "")
+    kind = t(f"type.{q.type}", lang)
+    stars = "★" * q.difficulty + "☆" * (3 - q.difficulty)
+    for counters, with_stars in ((t("counts", lang, done=done, due=due, new=new), True),
+                                 (t("counts", lang, done=done, due=due, new=new), False),
+                                 (t("counts.short", lang, done=done, due=due, new=new), False)):  # fmt: skip
+        fixed = f" · {kind}" + (f" · {stars}" if with_stars else "") + f"   {counters}" + (f"  {badge}" if badge else "")
+        room = width - cell_len(fixed)
+        if room >= min(cell_len(title), 6):
+            break
     h = Text()
-    h.append(printable(title), style="bold")
-    h.append(f" · {TYPE_LABEL[q.type]} · ", style="dim")
-    h.append("★" * q.difficulty + "☆" * (3 - q.difficulty), style="yellow")
-    h.append(f"   done {done} · due {due} · new {new}", style="dim")
-    if item.is_new:
-        h.append("  NEW", style="bold magenta")
+    h.append(_fit(printable(title), max(room, 1)), style="bold")
+    h.append(f" · {kind}", style="dim")
+    if with_stars:
+        h.append(" · ", style="dim")
+        h.append(stars, style="yellow")
+    h.append(f"   {counters}", style="dim")
+    if badge:
+        h.append(f"  {badge}", style="bold magenta" if item.is_new and not cram else "bold cyan")
     return h
 
 
@@ -105,26 +125,64 @@ def question_body(p: Presented) -> list:
     return [Prose(p.prompt)] + [Prose(choice, prefix=f"  {chr(97 + i)}) ") for i, choice in enumerate(p.choices)]
 
 
-def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank) -> Panel:
+class AtWidth:
+    """A renderable built for the width it is drawn at (a panel title that must fit its border)."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        yield self.build(options.max_width)
+
+
+def card_panel(p: Presented, item: Item, counts: tuple[int, int, int], bank: Bank, cram: bool = False) -> AtWidth:
     title = bank.titles[p.question.topic].get(p.lang) if p.question.topic in bank.titles else p.question.topic
     body = question_body(p)
     if item.changed:
         body.insert(0, Text(f"({t('changed', p.lang)})", style="italic yellow"))
-    return Panel(Group(*body), title=header(item, counts, title), title_align="left", subtitle=plain(p.question.id),
-                 subtitle_align="right", border_style="blue", padding=(1, 2))  # fmt: skip
+    return AtWidth(lambda width: Panel(
+        Group(*body), title=header(item, counts, title, p.lang, width=width - 6, cram=cram), title_align="left",
+        subtitle=plain(p.question.id), subtitle_align="right", border_style="blue", padding=(1, 2)))  # fmt: skip
 
 
-def answer_panel(p: Presented, correct: bool | None, given: str | None) -> Panel:
+def numeric_hint(p: Presented) -> str:
+    """How a numeric card is graded, shown before answering: "in parameters · graded within ±3%"."""
+    parts = []
+    if p.unit:
+        parts.append(t("number.unit", p.lang, unit=i18n.unit(p.unit, p.lang)))
+    if p.exact:
+        parts.append(t("number.exact", p.lang))
+    else:
+        parts.append(t("number.within", p.lang, pct=f"{p.tolerance * 100:g}%"))
+        if p.about:
+            parts.append(t("number.about", p.lang))
+    return " · ".join(parts)
+
+
+def answer_panel(p: Presented, correct: bool | None, given: str | list[str] | None) -> Panel:
+    lang = p.lang
     body: list = []
     if correct is not None:
-        verdict = Text(t("right" if correct else "wrong", p.lang), style="bold green" if correct else "bold red")
-        if given is not None and p.question.type != "mcq":
-            verdict.append(f"  (you: {printable(given)})", style="dim")
+        verdict = Text(t("right" if correct else "wrong", lang), style="bold green" if correct else "bold red")
+        if isinstance(given, str) and p.question.type == "numeric":
+            you = t("you", lang, given=printable(given))
+            verdict.append(f"  ({you})" if lang == "en" else f"（{you}）", style="dim")
         body.append(verdict)
+    if p.question.type == "cloze" and isinstance(given, list):
+        from .cards import grade_gaps
+
+        for i, (ok, alts) in enumerate(zip(grade_gaps(p, given), p.gaps, strict=True)):
+            typed = printable(given[i]) if i < len(given) else ""
+            row = Text(f"  [{i + 1}] ")
+            row.append("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
+            row.append(typed if typed else t("empty", lang), style="" if typed else "dim italic")
+            if not ok:
+                row.append(f"   {t('accepted', lang, answer=printable(alts[0]) if alts else '')}", style="green")
+            body.append(row)
     for i, choice in enumerate(map(printable, p.choices)):
         if i == p.correct_index:
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✓", style="bold green"))
-        elif given is not None and given.lower() == chr(97 + i):
+        elif isinstance(given, str) and given.lower() == chr(97 + i):
             body.append(Text(f"  {chr(97 + i)}) {choice}  ✗", style="red"))
         else:
             body.append(Text(f"  {chr(97 + i)}) {choice}", style="dim"))
@@ -138,29 +196,32 @@ def rating_bar(intervals: dict[int, str], lang: str, proposed: int) -> Text:
     for r, interval in intervals.items():
         style = RATING_STYLE[r] + (" bold reverse" if r == proposed else "")
         bar.append(f" {r} {RATING_NAME[lang][r]} ", style=style)
-        bar.append(f"{interval}  ", style="dim")
+        bar.append(f"{i18n.interval(interval, lang)}  ", style="dim")
     return bar
 
 
-def explanation_panel(q: Question, lang: str) -> Panel:
+def explanation_panel(q: Question, lang: str, in_session: bool = True) -> Panel:
     body: list = []
     if q.explanation:
         body.append(Prose(q.explanation.get(lang)))
     if q.sources:
-        body.append(plain("Sources" if lang == "en" else "来源", style="bold"))
-        body += [plain(f"  • {format_source(s)}") for s in q.sources]
+        body.append(Text(t("sources", lang), style="bold"))
+        body += [Prose(format_source(s, lang), prefix="  • ", prefix_style="") for s in q.sources]
     if q.verifier:
-        body.append(plain(f"Verifier: {q.verifier} (press v)", style="dim"))
-    return Panel(Group(*body) if body else Text("No explanation for this card."), border_style="cyan",
-                 title=plain("explanation" if lang == "en" else "解释"), title_align="left")  # fmt: skip
+        body.append(plain(t("verifier.press" if in_session else "verifier.run", lang, name=q.verifier), style="dim"))
+    return Panel(Group(*body) if body else Text(t("no_explanation", lang)), border_style="cyan",
+                 title=t("explanation", lang), title_align="left")  # fmt: skip
 
 
-def format_source(s: dict) -> str:
+def format_source(s: dict, lang: str = "en") -> str:
+    colon = "：" if lang == "zh" else ": "
     if "post" in s:
-        return f"post: {s['post']} § {s.get('section', '')}".rstrip(" §")
+        section = f" § {s['section']}" if s.get("section") else ""
+        return t("source.post", lang, post=s["post"]) + section
     if "paper" in s:
-        return f"paper: {s['paper']}" + (f", {s['where']}" if s.get("where") else "")
-    return f"{s.get('title', '')} <{s['url']}>".strip()
+        where = s.get("where")
+        return t("source.paper", lang, paper=s["paper"]) + ((("，" if lang == "zh" else ", ") + where) if where else "")
+    return f"{s.get('title', '')}{colon if s.get('title') else ''}<{s['url']}>".strip()
 
 
 VERIFY_WORDS = {
@@ -197,10 +258,10 @@ class VerifyReport:
             head = Text(no_wrap=True, overflow="ellipsis")
             if self.names:
                 head.append(verdict, style="bold green" if r.passed else "bold red")
-                head.append(f" {r.name}", style="bold")
+                head.append(f" {printable(r.name)}", style="bold")
                 head.append(f" · {r.seconds:.2f} s", style="dim")
             if self.compact and r.claim:  # one line per verifier header: the claim cut with …
-                head.append(("  " if self.names else "") + r.claim, style="dim")
+                head.append(("  " if self.names else "") + printable(r.claim), style="dim")
             if head:
                 yield head
             if r.claim and not self.compact:
@@ -223,10 +284,10 @@ class VerifyReport:
                 if len(r.figures) > len(shown):
                     more = len(r.figures) - len(shown)
                     yield Text((f"还有 {more} 张图：" if self.lang == "zh" else f"{more} more figure{'s' * (more > 1)}: ")
-                               + f"quiz verify {r.name} --plot", style="dim")
+                               + f"quiz verify {printable(r.name)} --plot", style="dim")
 
     def _rows(self, rows, width, w, cell_len):
-        name_w = max(max(len(c.name) for c, *_ in rows), cell_len(w["check"]))
+        name_w = max(max(len(printable(c.name)) for c, *_ in rows), cell_len(w["check"]))
         cols = [("measured", 1), ("", 2), ("expected", 3), ("tolerance", 4)]
         widths = [max(max(cell_len(r[i]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
         res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]), cell_len(w["result"]))
@@ -245,19 +306,20 @@ class VerifyReport:
         yield head
         for c, measured, relation, expected, tol in rows:
             style = "bold reverse" if c.name == self.highlight else ""
+            name = printable(c.name)
             verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
             nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
             for value, cw in zip((measured, relation, expected, tol), widths, strict=True):
                 nums.append(" " * (cw - cell_len(value)) + value + " " * gap)
             nums.append(*verdict)
             if wide:
-                line = Text("  " + c.name + " " * (name_w - len(c.name) + gap), no_wrap=True, overflow="crop")
+                line = Text("  " + name + " " * (name_w - len(name) + gap), no_wrap=True, overflow="crop")
                 line.append_text(nums)
                 line.stylize(style)
                 yield line
                 continue
-            fits = len(c.name) <= width - 2
-            for part in fold_identifier(c.name, width - 2 if fits else width):
+            fits = len(name) <= width - 2
+            for part in fold_identifier(name, width - 2 if fits else width):
                 yield Text(("  " if fits else "") + part, style=style or "bold", no_wrap=True, overflow="crop")
             nums.stylize(style)
             yield nums
@@ -284,33 +346,51 @@ def verify_table(results: list, lang: str = "en", plot: bool = False) -> VerifyR
     return VerifyReport(results, lang, compact=len(results) > 1, plot=plot)
 
 
-def verifier_panel(result, highlight: str | None = None, lang: str = "en") -> Panel:
+def verifier_panel(result, highlight: str | None = None, lang: str = "en", draw: Presented | None = None) -> Panel:
     """A verifier's claim, checks and first figure; `highlight` marks the check a numeric card takes its answer from.
-    The first figure only, so the checks and the figure share one 80x24 screen; a line names the rest."""
-    return Panel(VerifyReport([result], lang, highlight=highlight, plot=True, names=False, max_figures=1),
-                 border_style="magenta",
-                 title=f"verifier {result.name} · {result.seconds:.2f} s" + ("" if result.passed else " · FAIL"),
+    The first figure only, so the checks and the figure share one 80x24 screen; a line names the rest. `draw`
+    (a parametric card as shown) adds this draw's numbers and what the card's formula gives for them."""
+    body: list = [VerifyReport([result], lang, highlight=highlight, plot=True, names=False, max_figures=1)]
+    if draw is not None and draw.params:
+        from .parametric import pretty
+
+        values = ", ".join(f"{k} = {pretty(v)}" for k, v in draw.params)
+        answer = pretty(draw.value) if draw.value is not None else "?"
+        unit = f" {i18n.unit(draw.unit, lang)}" if draw.unit else ""
+        body += [plain(t("verifier.draw", lang, values=values), style="bold"),
+                 plain(t("verifier.formula", lang, answer=f"{draw.question.numeric.compute}() = {answer}{unit}"))]
+    failed = "" if result.passed else f" · {VERIFY_WORDS[lang]['FAIL']}"
+    return Panel(Group(*body), border_style="magenta",
+                 title=plain(t("verifier.title", lang, name=result.name) + f" · {result.seconds:.2f} s{failed}"),
                  title_align="left")  # fmt: skip
 
 
-def summary_panel(s: Summary, lang: str) -> Panel:
-    zh = lang == "zh"
-    lines = [f"{'完成' if zh else 'Cards done'}: {s.done}"]
+def summary_panel(s: Summary, lang: str, width: int | None = None) -> AtWidth:
+    if width is None:
+        return AtWidth(lambda w: summary_panel(s, lang, w - 4))
+    lines: list = [Text(t("done", lang, n=s.done))]
     if s.accuracy is not None:
-        lines.append(f"{'正确率' if zh else 'Accuracy'}: {s.accuracy:.0%} ({s.correct}/{s.graded} auto-graded)")
-    lines.append(f"{'用时' if zh else 'Time'}: {int(s.seconds // 60)}m {int(s.seconds % 60)}s")
+        lines.append(Text(t("accuracy", lang, pct=f"{s.accuracy:.0%}", correct=s.correct, graded=s.graded)))
+    lines.append(Text(t("time", lang, m=int(s.seconds // 60), s=int(s.seconds % 60))))
     if s.missed:
-        lines.append(f"{'答错' if zh else 'Missed'}: {', '.join(s.missed)}")
+        lines.append(Text(t("missed", lang)))
+        for qid in s.missed:
+            q = s.questions.get(qid) if s.questions else None
+            prompt = " ".join(printable(q.prompt.get(lang)).split()) if q else ""
+            ref = f"（{qid}）" if lang == "zh" else f" ({qid})"
+            shown = _fit(printable(f"{prompt}{ref}" if prompt else qid), width - 4)
+            lines.append(Text.assemble(("  ✗ ", "red"), shown))
+    if s.learning_later:
+        lines.append(Text(t("learning_later", lang, n=s.learning_later)))
     if s.next_due:
-        when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
-        wait = s.next_due - clock.timestamp()
         from datetime import timedelta
 
         from .scheduler import format_interval
 
-        lines.append(f"{'下次到期' if zh else 'Next due'}: {when} (in {format_interval(timedelta(seconds=wait))})")
-    return Panel(plain("\n".join(lines)), title=plain("summary" if not zh else "小结"), title_align="left",
-                 border_style="blue")
+        when = datetime.fromtimestamp(s.next_due).strftime("%Y-%m-%d %H:%M")
+        wait = i18n.interval(format_interval(timedelta(seconds=s.next_due - clock.timestamp())), lang)
+        lines.append(Text(t("next_due", lang, when=when, wait=wait)))
+    return Panel(Group(*lines), title=t("summary", lang), title_align="left", border_style="blue")
 
 
 def questions_sheet(questions: list[Question], lang: str):
@@ -344,9 +424,11 @@ def question_panel(q: Question, lang: str) -> Panel:
         body.append(Prose(q.answer.get(lang)))
     if q.numeric:
         n = q.numeric
-        src = f"value {n.value:g}" if n.value is not None and not n.compute else f"compute {n.compute}()"
+        from .parametric import pretty
+
+        src = f"value {pretty(n.value)}" if n.value is not None and not n.compute else f"compute {n.compute}()"
         if n.value_from:
-            src = f"value_from {n.value_from} = {n.value:g}"
+            src = f"value_from {n.value_from} = {pretty(n.value)}"
         unit = f", unit: {n.unit}" if n.unit else ""
         body.append(plain(f"{src}, graded within ±{n.tolerance * 100:g}%{unit}", style="dim"))
     if q.parametric:  # show one concrete draw, so a reader sees the numbers and the computed answer
@@ -355,10 +437,10 @@ def question_panel(q: Question, lang: str) -> Panel:
         from .cards import present
 
         p = present(q, lang, random.Random(q.id))
-        draw = ", ".join(f"{k} = {v}" for k, v in p.params)
+        draw = ", ".join(f"{k} = {pretty(v)}" for k, v in p.params)
         example = Group(plain(f"example draw: {draw}", style="dim"), Prose(p.prompt), Prose(p.answer, style="green"))
         body.append(Panel(example, border_style="dim"))
-    body.append(explanation_panel(q, lang))
+    body.append(explanation_panel(q, lang, in_session=False))
     meta = f"{q.topic} · {q.type} · difficulty {q.difficulty} · tags: {', '.join(q.tags) or '-'} · {q.path}:{q.line}"
     body.append(Prose(meta, style="dim"))
     return Panel(Group(*body), title=plain(q.id), title_align="left")
@@ -386,27 +468,38 @@ def topics_table(rows: list[tuple[str, str, dict[str, int], int, bool]], types: 
     return renderable(topics_sheet(rows, types), width)
 
 
+def countdown(deadline: float | None, lang: str) -> str:
+    if deadline is None:
+        return ""
+    left = max(int(deadline - time.monotonic() + 0.999), 0)
+    return t("exam.left", lang, clock=f"{left // 60}:{left % 60:02d}")
+
+
 def exam_panel(p: Presented, number: int, total: int, deadline: float | None) -> Panel:
     body = question_body(p)
-    left = f" · {max(deadline - time.monotonic(), 0) / 60:.0f} min left" if deadline else ""
-    return Panel(Group(*body), title=f"mock interview · question {number}/{total}{left}", title_align="left",
+    left = f" · {countdown(deadline, p.lang)}" if deadline else ""
+    return Panel(Group(*body), title=t("exam.title", p.lang, n=number, total=total) + left, title_align="left",
                  subtitle=plain(p.question.topic), subtitle_align="right", border_style="magenta",
                  padding=(1, 2))  # fmt: skip
 
 
 def exam_report_panel(report, seconds: float, lang: str) -> Panel:
     table = Table(box=None)
-    table.add_column("topic")
-    table.add_column("score", justify="right")
+    table.add_column(t("exam.topic", lang))
+    table.add_column(t("exam.col_score", lang), justify="right")
     for topic, (correct, asked) in sorted(report.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1]):
         table.add_row(plain(topic), f"{correct}/{asked}")
-    head = Text(f"{report.correct}/{report.asked} correct in {int(seconds // 60)}m {int(seconds % 60)}s",
-                style="bold")  # fmt: skip
+    head = Text(t("exam.score", lang, correct=report.correct, asked=report.asked, m=int(seconds // 60),
+                  s=int(seconds % 60)), style="bold")  # fmt: skip
     body: list = [head, table]
-    if report.missed:
-        body.append(plain("Review these: " + ", ".join(report.missed) + "  (quiz show ID)", style="yellow"))
-    return Panel(Group(*body), title=plain("mock interview result" if lang == "en" else "模拟面试结果"), title_align="left",
-                 border_style="magenta")  # fmt: skip
+    unanswered = list(getattr(report, "unanswered", []))
+    wrong = [qid for qid in report.missed if qid not in unanswered]
+    gap, comma = ("", "、") if lang == "zh" else (" ", ", ")  # no space after a full-width colon
+    if wrong:
+        body.append(plain(f"{t('exam.review', lang)}{gap}" + comma.join(wrong), style="yellow"))
+    if unanswered:
+        body.append(plain(f"{t('exam.unanswered', lang)}{gap}" + comma.join(unanswered), style="yellow"))
+    return Panel(Group(*body), title=t("exam.result", lang), title_align="left", border_style="magenta")
 
 
 def parameters_table(old: tuple[float, ...], new: tuple[float, ...]) -> Table:
@@ -445,3 +538,8 @@ def stats_view(s, width: int = 160) -> Group:
     from .ui_tables import Sheet, renderable
 
     return Group(*[renderable(p, width) if isinstance(p, Sheet) else plain(p) for p in stats_parts(s)])
+
+def welcome_panel(home, lang: str) -> Panel:
+    """Shown once, before the first card: what the tool is, the keys, where progress lives."""
+    return Panel(Prose(t("welcome", lang, home=str(home))), title=t("welcome.title", lang), title_align="left",
+                 border_style="green", padding=(0, 1))  # fmt: skip

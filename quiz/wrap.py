@@ -44,8 +44,15 @@ def wrap(paragraph: str, width: int, indent: int = 0) -> list[str]:
         w = cell_len(tok)
         if used + w > width and any(not t.isspace() for t in line):
             carry: list[str] = []
-            if tok in NO_LINE_START and sum(not t.isspace() for t in line) > 1 and not line[-1].isspace():
-                carry = [line.pop()]  # take the previous character (or word) along
+            if tok in NO_LINE_START and not line[-1].isspace():
+                if sum(not t.isspace() for t in line) > 1:
+                    carry = [line.pop()]  # take the previous character (or word) along
+                    while carry[0] in NO_LINE_START and sum(not t.isspace() for t in line) > 1 \
+                            and not line[-1].isspace():
+                        carry.insert(0, line.pop())  # "）；" together: the character before them comes too
+                elif len(line[-1]) > 1:  # a lone word filling the line: its last letter comes along
+                    carry = [line[-1][-1]]
+                    line[-1] = line[-1][:-1]
             new_line(carry)
         while w > width - used and not HAS_CJK.match(tok) and len(tok) > 1:  # a word longer than a line
             cut = max(1, width - used)

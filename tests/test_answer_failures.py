@@ -45,7 +45,7 @@ def scripted(monkeypatch, answers: dict, on_retry_prompt=None):
     """Keys by prompt: reveal -> Enter, rating -> 4 (Easy), the retry prompt -> from `answers['retry']`."""
     asked = []
 
-    def key(valid):
+    def key(valid, **_kw):  # deadline/tick: the exam's countdown (quiz.keys)
         if valid == {"r", "q"}:
             asked.append("retry")
             if on_retry_prompt:
@@ -138,7 +138,8 @@ def test_exam_answers_get_the_same_protection(quiz_home, screen, monkeypatch):
     store.conn = FailingWrites(store.conn, "database or disk is full", fails=1)
     bank, _ = bank_module.load([FIXTURE])
     session = Session(store, deque([Item(bank.by_id["basics.scale-why"], is_new=False)]), cram=True)
-    monkeypatch.setattr(interactive, "key", lambda valid: "r" if valid == {"r", "q"} else "y" if "y" in valid else "enter")
+    monkeypatch.setattr(interactive, "key",
+                        lambda valid, **_kw: "r" if valid == {"r", "q"} else "y" if "y" in valid else "enter")
     import random
 
     assert interactive.exam(session, bank, "en", random.Random(0)) == 0

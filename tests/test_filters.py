@@ -76,6 +76,7 @@ def test_next_due_respects_the_topic_filter(store):
 def test_a_session_ended_by_the_new_card_limit_says_so(store):
     limits = Limits(new_per_day=3)  # 3 new cards introduced today: alpha.q0, alpha.q1, beta.only
     session = Session.start(BANK, store, topics=("alpha",), limits=limits, clock=lambda: NOW)
+    session.learn_ahead = 0  # alpha's two learning cards (due in 9 minutes) are not shown early here
     assert session.current() is None  # nothing due, and no new card allowed
     assert session.limit_note("en") == (
         "The daily limit of 3 new cards is reached (3 introduced today); 3 new cards are still waiting. "
@@ -100,6 +101,7 @@ def test_no_more_cards_prints_the_reason(store, monkeypatch):
     out = io.StringIO()
     monkeypatch.setattr(ui, "console", Console(file=out, width=100, color_system=None))
     session = Session.start(BANK, store, topics=("alpha",), limits=Limits(new_per_day=3), clock=lambda: NOW)
+    session.learn_ahead = 0  # no learning card shown early: the session is over at once
     assert interactive.study(session, BANK, "en") == 0
     text = " ".join(out.getvalue().split())
     assert "No more cards for now." in text
