@@ -197,17 +197,17 @@ class VerifyReport:
             head = Text(no_wrap=True, overflow="ellipsis")
             if self.names:
                 head.append(verdict, style="bold green" if r.passed else "bold red")
-                head.append(f" {r.name}", style="bold")
+                head.append(f" {printable(r.name)}", style="bold")
                 head.append(f" · {r.seconds:.2f} s", style="dim")
             if self.compact and r.claim:  # one line per verifier header: the claim cut with …
-                head.append(("  " if self.names else "") + r.claim, style="dim")
+                head.append(("  " if self.names else "") + printable(r.claim), style="dim")
             if head:
                 yield head
             if r.claim and not self.compact:
-                yield Prose(r.claim, style="italic")
+                yield Prose(printable(r.claim), style="italic")
             if r.error:
                 yield Text.assemble((f"{w['raised']}: ", "bold red"), (printable(r.error), ""))
-            rows = [(c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
+            rows = [(printable(c.name), c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
                      fmt(c.tolerance) if getattr(c, "relation", "≈") == "≈" else "") for c in r.checks]  # fmt: skip
             if rows:
                 yield from self._rows(rows, width, w, cell_len)
@@ -226,9 +226,9 @@ class VerifyReport:
                                + f"quiz verify {r.name} --plot", style="dim")
 
     def _rows(self, rows, width, w, cell_len):
-        name_w = max(max(len(c.name) for c, *_ in rows), cell_len(w["check"]))
+        name_w = max(max(len(name) for name, *_ in rows), cell_len(w["check"]))
         cols = [("measured", 1), ("", 2), ("expected", 3), ("tolerance", 4)]
-        widths = [max(max(cell_len(r[i]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
+        widths = [max(max(cell_len(r[i + 1]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
         res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]), cell_len(w["result"]))
         gap = 2 if 2 + name_w + 2 + sum(widths) + 2 * len(widths) + res_w <= width else 1  # tighter before stacking
         numbers_w = sum(widths) + gap * len(widths) + res_w
@@ -243,7 +243,7 @@ class VerifyReport:
             head.append(" " * (cw - cell_len(label)) + label + " " * gap)
         head.append(w["result"])
         yield head
-        for c, measured, relation, expected, tol in rows:
+        for name, c, measured, relation, expected, tol in rows:
             style = "bold reverse" if c.name == self.highlight else ""
             verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
             nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
@@ -251,13 +251,13 @@ class VerifyReport:
                 nums.append(" " * (cw - cell_len(value)) + value + " " * gap)
             nums.append(*verdict)
             if wide:
-                line = Text("  " + c.name + " " * (name_w - len(c.name) + gap), no_wrap=True, overflow="crop")
+                line = Text("  " + name + " " * (name_w - len(name) + gap), no_wrap=True, overflow="crop")
                 line.append_text(nums)
                 line.stylize(style)
                 yield line
                 continue
-            fits = len(c.name) <= width - 2
-            for part in fold_identifier(c.name, width - 2 if fits else width):
+            fits = len(name) <= width - 2
+            for part in fold_identifier(name, width - 2 if fits else width):
                 yield Text(("  " if fits else "") + part, style=style or "bold", no_wrap=True, overflow="crop")
             nums.stylize(style)
             yield nums
@@ -289,7 +289,7 @@ def verifier_panel(result, highlight: str | None = None, lang: str = "en") -> Pa
     The first figure only, so the checks and the figure share one 80x24 screen; a line names the rest."""
     return Panel(VerifyReport([result], lang, highlight=highlight, plot=True, names=False, max_figures=1),
                  border_style="magenta",
-                 title=f"verifier {result.name} · {result.seconds:.2f} s" + ("" if result.passed else " · FAIL"),
+                 title=plain(f"verifier {result.name} · {result.seconds:.2f} s" + ("" if result.passed else " · FAIL")),
                  title_align="left")  # fmt: skip
 
 
