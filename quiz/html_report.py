@@ -127,6 +127,8 @@ def _draw(ax, f, lang: str) -> None:
             for i in range(rows):
                 for j in range(cols):
                     v = f.matrix[i][j]
+                    if v is None:  # masked: the grey cell says it; no text keeps the file small
+                        continue
                     light = v is not None and hi > lo and (v - lo) / (hi - lo) < 0.55
                     ax.text(j, i, _cell(v), ha="center", va="center", fontsize=7,
                             color="white" if light else "#333333")

@@ -265,10 +265,10 @@ class VerifyReport:
             if head:
                 yield head
             if r.claim and not self.compact:
-                yield Prose(r.claim, style="italic")
+                yield Prose(printable(r.claim), style="italic")
             if r.error:
                 yield Text.assemble((f"{w['raised']}: ", "bold red"), (printable(r.error), ""))
-            rows = [(c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
+            rows = [(printable(c.name), c, fmt(c.measured), getattr(c, "relation", "≈"), fmt(c.expected),
                      fmt(c.tolerance) if getattr(c, "relation", "≈") == "≈" else "") for c in r.checks]  # fmt: skip
             if rows:
                 yield from self._rows(rows, width, w, cell_len)
@@ -287,9 +287,9 @@ class VerifyReport:
                                + f"quiz verify {printable(r.name)} --plot", style="dim")
 
     def _rows(self, rows, width, w, cell_len):
-        name_w = max(max(len(printable(c.name)) for c, *_ in rows), cell_len(w["check"]))
+        name_w = max(max(len(name) for name, *_ in rows), cell_len(w["check"]))
         cols = [("measured", 1), ("", 2), ("expected", 3), ("tolerance", 4)]
-        widths = [max(max(cell_len(r[i]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
+        widths = [max(max(cell_len(r[i + 1]) for r in rows), cell_len(w[key]) if key else 1) for key, i in cols]
         res_w = max(cell_len(w["PASS"]), cell_len(w["FAIL"]), cell_len(w["result"]))
         gap = 2 if 2 + name_w + 2 + sum(widths) + 2 * len(widths) + res_w <= width else 1  # tighter before stacking
         numbers_w = sum(widths) + gap * len(widths) + res_w
@@ -304,9 +304,8 @@ class VerifyReport:
             head.append(" " * (cw - cell_len(label)) + label + " " * gap)
         head.append(w["result"])
         yield head
-        for c, measured, relation, expected, tol in rows:
+        for name, c, measured, relation, expected, tol in rows:
             style = "bold reverse" if c.name == self.highlight else ""
-            name = printable(c.name)
             verdict = (w["PASS"], "green") if c.passed else (w["FAIL"], "bold red")
             nums = Text("" if wide else " " * indent, no_wrap=True, overflow="crop")
             for value, cw in zip((measured, relation, expected, tol), widths, strict=True):

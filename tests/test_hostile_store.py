@@ -114,7 +114,7 @@ WRITING = [["study"], ["exam", "-n", "1"], ["config", "new_per_day", "5"], ["con
 
 def snapshot(home: Path) -> dict:
     db = home / DB_NAME
-    return {"files": sorted(p.name for p in home.iterdir() if p.name != "bank-cache.pickle"),
+    return {"files": sorted(p.name for p in home.iterdir() if not p.name.startswith("bank-cache.")),
             "db": sha(db) if db.is_file() else "dir" if db.is_dir() else None}  # fmt: skip
 
 

@@ -45,7 +45,7 @@ def test_clean(raw, shown):
 def markup_bank(tmp_path: Path) -> Path:
     (tmp_path / "odd.yaml").write_text(
         'topic: odd\ntitle: {en: "Odd [bold]title", zh: "怪"}\nquestions:\n'
-        '  - id: odd.markup\n    type: flashcard\n    difficulty: 1\n    tags: ["odd-tag"]\n'
+        '  - id: odd.markup\n    type: flashcard\n    difficulty: 1\n    tags: [markup, odd]\n'
         '    prompt: {en: "Is [/] a tag, is [i]this italic and [bold]this bold?", zh: "[/] 是标签吗"}\n'
         '    answer: {en: "Neither [/] nor [i] is markup here", zh: "都不是"}\n'
         '    explanation: {en: "[red]not red[/red]", zh: "解释"}\n'
@@ -58,7 +58,7 @@ def markup_bank(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("args, shown", [
     (["list"], ["Is [/] a tag, is [i]this italic and [bold]this bold?"]),
     (["show", "odd.markup"], ["Is [/] a tag, is [i]this italic and [bold]this bold?", "Neither [/] nor [i] is markup here",
-                              "[red]not red[/red]", "A [/] paper 2020, [i]1", "tags: odd-tag"]),
+                              "[red]not red[/red]", "A [/] paper 2020, [i]1", "tags: markup, odd"]),
     (["topics"], ["odd"]),
     (["list", "--lang", "zh"], ["[/] 是标签吗"]),
 ])  # fmt: skip

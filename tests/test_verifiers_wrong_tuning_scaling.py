@@ -413,20 +413,20 @@ def test_chinchilla_sizing_catches_c_equals_2nd():
     """Forward-only FLOPs (C = 2 N D) make the model sqrt(3) too big."""
     mod = verify.load("chinchilla_sizing")
     params = lambda c, tokens_per_param=20: math.sqrt(c / (2 * tokens_per_param)) / 1e9  # noqa: E731
-    assert {"params_b_at_1e+24", "params_b_1e24_by_hand"} <= failed(mod.run(seed=0, params_b=params))
+    assert {"params_b_vs_bisection", "params_b_1e24_by_hand"} <= failed(mod.run(seed=0, params_b=params))
 
 
 def test_chinchilla_sizing_catches_21_tokens_per_param():
     """A small slip: 21 tokens per parameter moves N by 2.4%."""
     mod = verify.load("chinchilla_sizing")
     params = lambda c, tokens_per_param=20: math.sqrt(c / (6 * 21)) / 1e9  # noqa: E731
-    assert "params_b_at_1e+24" in failed(mod.run(seed=0, params_b=params))
+    assert "params_b_vs_bisection" in failed(mod.run(seed=0, params_b=params))
 
 
 def test_chinchilla_sizing_catches_d_equals_n_over_20():
     mod = verify.load("chinchilla_sizing")
     tokens = lambda c, tokens_per_param=20: math.sqrt(c / 120) / 20 / 1e9  # noqa: E731
-    assert {"tokens_b_at_1e+24", "chinchilla_tokens_per_param"} <= failed(mod.run(seed=0, tokens_b=tokens))
+    assert {"tokens_b_vs_bisection", "chinchilla_tokens_per_param"} <= failed(mod.run(seed=0, tokens_b=tokens))
 
 
 def test_chinchilla_isoflop_catches_swapped_exponents():

@@ -30,11 +30,14 @@ def bisect_params(compute: float, tokens_per_param: float = 20) -> float:
 
 def run(seed: int = 0, params_b=chinchilla_params_b, tokens_b=chinchilla_tokens_b) -> list:
     del seed  # deterministic arithmetic
-    checks = []
-    for c in (1e21, 5.88e23, 1e24, 1e25):
-        n = bisect_params(c)
-        checks.append(check(f"params_b_at_{c:.3g}", n / 1e9, params_b(c), rel_tol=1e-9))
-        checks.append(check(f"tokens_b_at_{c:.3g}", 20 * n / 1e9, tokens_b(c), rel_tol=1e-9))
+    # the square-root formulas against a bisection solve, over five orders of magnitude of budget
+    budgets = (1e21, 5.88e23, 1e24, 1e25)
+    n_err = max(abs(params_b(c) / (bisect_params(c) / 1e9) - 1) for c in budgets)
+    d_err = max(abs(tokens_b(c) / (20 * bisect_params(c) / 1e9) - 1) for c in budgets)
+    checks = [
+        check("params_b_vs_bisection", 0.0, n_err, abs_tol=1e-9, note="worst relative error, C = 1e21 .. 1e25"),
+        check("tokens_b_vs_bisection", 0.0, d_err, abs_tol=1e-9, note="worst relative error, C = 1e21 .. 1e25"),
+    ]
     checks += [
         # Chinchilla by hand: 6 * 70e9 * 1.4e12 = 5.88e23 FLOPs = 588 x 1e21; 1.4e12 / 70e9 = 20
         check("chinchilla_70b_compute_e21", 588, train_compute_e21(70, 1400), rel_tol=1e-12),
