@@ -143,7 +143,7 @@ def test_markdown_cheat_sheets(tmp_path, monkeypatch):
     right = next(line for line in mcq.splitlines() if "The growth of the dot product" in line and line.startswith("- "))
     assert f"**Answer:** {right[2:4]} The growth of the dot product's variance with d_k" in mcq
     assert "**Answer:** d_k = 64. (within ±5%)" in blocks[3]
-    assert blocks[4].startswith("4. BERT selects \\[1\\] \\_\\_\\_\\_ of tokens for prediction.")
+    assert blocks[4].startswith("4. BERT selects \\[1\\]\\_\\_\\_\\_ of tokens for prediction.")
     assert "**Answer:** BERT selects 15% of tokens for prediction." in blocks[4]
 
     zh = tmp_path / "zh"

@@ -160,14 +160,15 @@ def with_setting(home: Path, key: str, value: str) -> Path:
 SETTINGS = {
     "new_per_day_text": (
         "new_per_day", "abc",
-        r"setting new_per_day = 'abc' in \S+/quiz\.db is not valid \(new cards introduced per day \(default 20\)\); "
+        r"setting new_per_day = 'abc' in \S+/quiz\.db is not valid "
+        r"\(new cards introduced per day: a whole number, 0 or more \(default 20\)\); "
         r"set it with `quiz config new_per_day VALUE`"),
     "negative_reviews": (
         "reviews_per_day", "-5",
         r"setting reviews_per_day = '-5' in \S+ is not valid \(.*\); set it with `quiz config reviews_per_day VALUE`"),
     "retention_out_of_range": (
         "retention", "2",
-        r"setting retention = '2' in \S+ is not valid \(desired retention, 0\.70 to 0\.99 \(default 0\.9\)\); "
+        r"setting retention = '2' in \S+ is not valid \(desired retention: 0\.70 to 0\.99 \(default 0\.9\)\); "
         r"set it with `quiz config retention VALUE`"),
     "parameters_wrong_length": (
         "fsrs_parameters", "[1, 2, 3]",
