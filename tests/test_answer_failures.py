@@ -211,3 +211,18 @@ def test_a_disk_already_full_at_start_says_so(tiny_disk):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert re.fullmatch(r"Error: cannot write \S+/quiz\.db: the disk is full; free some space and try again\n",
                         result.stderr), result.stderr  # fmt: skip
+
+
+def test_the_retry_messages_are_in_the_session_language(quiz_home, screen, monkeypatch):
+    Store.open(quiz_home).close()
+    store = Store.open(quiz_home, timeout=0.05)
+    other = sqlite3.connect(quiz_home / DB_NAME, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    scripted(monkeypatch, {"retry": ["q"]})
+    assert interactive.study(one_card_session(store), BANK, "zh") == 1
+    out = screen.getvalue()
+    assert out.count("另一个 quiz 正在写入；重试中...") == interactive.AUTO_RETRIES
+    assert "错误：your answer to basics.scale-why" in out and "r 重试，q 退出" in out
+    assert "retrying" not in out and "r to retry" not in out
+    other.execute("ROLLBACK")
+    other.close()
