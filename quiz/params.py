@@ -255,3 +255,4 @@ def attention_flops_with_cache(seq_len: int) -> float:
 def chain_success(p_step: float, steps: int) -> float:
     """Probability that all of `steps` independent sub-steps succeed."""
     return p_step**steps
+from . import params_syl_b  # noqa: E402,F401  (registers the parallelism, precision, quantization and serving formulas)

@@ -11,6 +11,7 @@ MINIMUM_PER_TOPIC = {
     "attention": 15, "multihead_ffn": 10, "masks": 15, "architectures": 20, "norms": 20, "bert": 15,
     "training": 15, "positions": 15, "activations": 8, "tokenization": 8, "decoding": 8, "inference": 12,
     "sizes": 10, "history": 10, "layers": 8, "emergence": 6,
+    "parallelism": 20, "precision": 20, "quantization": 20, "serving": 20,
 }  # fmt: skip
 MINIMUM_PER_TYPE = {"mcq": 40, "numeric": 35, "cloze": 20, "errata": 15}
 
