@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from quiz import verify
 
 NAMES = ["zero_memory", "pipeline_bubble", "tensor_parallel_split", "grad_accumulation", "activation_checkpointing",
-         "ring_allreduce"]  # fmt: skip
+         "ring_allreduce", "float_formats", "fp16_overflow", "loss_scaling", "master_weights"]  # fmt: skip
 
 
 def failed(checks) -> set[str]:
@@ -132,3 +132,103 @@ def test_ring_allreduce_catches_a_formula_without_the_all_gather(monkeypatch):
     mod = verify.load("ring_allreduce")
     monkeypatch.setattr(mod, "ring_allreduce_bytes_per_gpu", lambda size_gb, n_gpus: (n_gpus - 1) / n_gpus * size_gb)
     assert "n8_sent_per_gpu_over_buffer" in failed(mod.run())
+
+
+# --- precision ---------------------------------------------------------------------------
+
+
+def test_float_formats_catches_a_max_that_forgets_the_reserved_exponent():
+    """Using 2^e - 1 as the top exponent for IEEE formats gives fp16 a max of 131008."""
+    mod = verify.load("float_formats")
+
+    def no_reserved(e, m, ieee=1):
+        return (2 - 2.0**-m) * 2.0 ** (2**e - 1 - (2 ** (e - 1) - 1))
+
+    bad = failed(mod.run(max_fn=no_reserved))
+    assert {"fp16_max", "fp16_max_is_65504", "bf16_max", "e5m2_max_is_57344"} <= bad
+
+
+def test_float_formats_catches_unit_roundoff_called_epsilon():
+    """2^-(m+1) is the unit roundoff (half of epsilon): a factor-2 slip candidates often make."""
+    mod = verify.load("float_formats")
+    bad = failed(mod.run(eps_fn=lambda m: 2.0 ** -(m + 1)))
+    assert {"fp32_eps", "fp16_eps", "bf16_eps", "e4m3_eps", "e5m2_eps"} == bad
+
+
+def test_float_formats_catches_e4m3_treated_as_ieee():
+    """With IEEE conventions E4M3 would top out at 240, not 448."""
+    mod = verify.load("float_formats")
+    bad = failed(mod.run(max_fn=lambda e, m, ieee=1: mod.float_max(e, m, 1)))
+    assert bad == {"e4m3_max", "e4m3_max_is_448"}
+
+
+def test_float_formats_catches_a_subnormal_off_by_one_bit():
+    mod = verify.load("float_formats")
+    bad = failed(mod.run(subnormal_fn=lambda e, m: mod.float_min_normal(e) * 2.0 ** -(m + 1)))
+    assert "fp16_min_subnormal" in bad
+
+
+def test_fp16_overflow_catches_a_naive_softmax():
+    mod = verify.load("fp16_overflow")
+    bad = failed(mod.run(softmax=mod.naive_softmax))
+    assert {"softmax_fp16_all_finite", "softmax_fp16_max_rel_error"} <= bad
+
+
+def test_fp16_overflow_catches_upcasting_after_the_exp():
+    """exp in fp16 has already overflowed by the time the result is cast to fp32."""
+    mod = verify.load("fp16_overflow")
+
+    def late_upcast(x):
+        e = x.exp().float()
+        return (e / e.sum(-1, keepdim=True)).to(x.dtype)
+
+    assert "softmax_fp16_all_finite" in failed(mod.run(softmax=late_upcast))
+
+
+def test_fp16_overflow_catches_a_softmax_that_returns_bf16():
+    """bf16 output rounding (2^-8 relative) is 8 times fp16's: the error check is tight enough to see it."""
+    mod = verify.load("fp16_overflow")
+
+    def via_bf16(x):
+        return mod.stable_softmax(x).to(torch.bfloat16).to(x.dtype)
+
+    assert failed(mod.run(softmax=via_bf16)) == {"softmax_fp16_max_rel_error"}
+
+
+def test_loss_scaling_catches_unscaling_in_fp16():
+    mod = verify.load("loss_scaling")
+    bad = failed(mod.run(unscale_fn=lambda g16, s: (g16 / s).float()))
+    assert "zero_fraction_with_scale_2_16" in bad
+
+
+def test_loss_scaling_catches_forgetting_to_unscale():
+    mod = verify.load("loss_scaling")
+    assert "max_rel_error_with_scale_2_16" in failed(mod.run(unscale_fn=lambda g16, s: g16.float()))
+
+
+def test_loss_scaling_catches_an_unscale_off_by_a_factor_of_1_001():
+    """A scale bookkeeping slip of 0.1% (e.g. dividing by 65600 instead of 65536) is caught."""
+    mod = verify.load("loss_scaling")
+    assert "max_rel_error_with_scale_2_16" in failed(mod.run(unscale_fn=lambda g16, s: g16.float() / (s * 1.001)))
+
+
+def test_master_weights_catches_updating_the_16_bit_copy():
+    """Applying the update to the bf16/fp16 weights and copying them into the master loses every update."""
+    mod = verify.load("master_weights")
+
+    def update_16_bit(w16, master32, grad16, lr):
+        w16 = w16 - lr * grad16
+        return w16, w16.float()
+
+    bad = failed(mod.run(step=update_16_bit))
+    assert {"fp16_master_weight_after_1000_steps", "bf16_master_weight_after_1000_steps",
+            "bf16_working_copy_after_1000_steps"} <= bad
+
+
+def test_master_weights_catches_a_learning_rate_off_by_one_percent():
+    mod = verify.load("master_weights")
+
+    def lr_off(w16, master32, grad16, lr):
+        return mod.mixed_precision_step(w16, master32, grad16, lr * 1.01)
+
+    assert {"fp16_master_weight_after_1000_steps", "bf16_master_weight_after_1000_steps"} <= failed(mod.run(step=lr_off))
