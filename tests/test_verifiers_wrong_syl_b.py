@@ -8,7 +8,9 @@ import torch.nn.functional as F
 from quiz import verify
 
 NAMES = ["zero_memory", "pipeline_bubble", "tensor_parallel_split", "grad_accumulation", "activation_checkpointing",
-         "ring_allreduce", "float_formats", "fp16_overflow", "loss_scaling", "master_weights"]  # fmt: skip
+         "ring_allreduce", "float_formats", "fp16_overflow", "loss_scaling", "master_weights", "int4_group_quant",
+         "zero_point_quant", "smoothquant_migration", "gptq_compensation", "spec_decoding_tokens",
+         "spec_decoding_distribution", "roofline_decode"]  # fmt: skip
 
 
 def failed(checks) -> set[str]:
@@ -232,3 +234,173 @@ def test_master_weights_catches_a_learning_rate_off_by_one_percent():
         return mod.mixed_precision_step(w16, master32, grad16, lr * 1.01)
 
     assert {"fp16_master_weight_after_1000_steps", "bf16_master_weight_after_1000_steps"} <= failed(mod.run(step=lr_off))
+
+
+# --- quantization ----------------------------------------------------------------------
+
+
+def test_int4_catches_dividing_by_8_with_the_asymmetric_range():
+    """max/8 with codes clamped to [-8, 7]: the largest positive weight is clipped by a whole step."""
+    mod = verify.load("int4_group_quant")
+
+    def by_8(w, group_size):
+        groups = w.view(w.shape[0], -1, group_size)
+        scales = groups.abs().amax(dim=-1) / 8
+        return torch.round(groups / scales[..., None]).clamp(-8, 7).to(torch.int8).view_as(w), scales
+
+    bad = failed(mod.run(quantize=by_8))
+    assert {"g32_max_error_over_half_scale", "g128_max_error_over_half_scale"} <= bad
+
+
+def test_int4_catches_one_scale_for_the_whole_tensor():
+    mod = verify.load("int4_group_quant")
+
+    def per_tensor(w, group_size):
+        groups = w.view(w.shape[0], -1, group_size)
+        scales = torch.full(groups.shape[:2], w.abs().max().item() / 7, dtype=w.dtype)
+        return torch.round(groups / scales[..., None]).clamp(-7, 7).to(torch.int8).view_as(w), scales
+
+    assert "smaller_groups_smaller_error" in failed(mod.run(quantize=per_tensor))
+
+
+def test_int4_catches_an_8_bit_scale_in_the_storage_formula(monkeypatch):
+    """4 + 8/g instead of 4 + 16/g: 1.5% low at g = 128."""
+    mod = verify.load("int4_group_quant")
+    real = mod.quantized_bits_per_weight
+    monkeypatch.setattr(mod, "quantized_bits_per_weight", lambda b, g, s=16, z=0: real(b, g, s // 2, z // 2))
+    assert {"g128_packed_bytes_scale", "g32_packed_bytes_scale_zero", "bits_per_weight_g128"} <= failed(mod.run())
+
+
+def test_zero_point_catches_an_unrounded_zero_point():
+    mod = verify.load("zero_point_quant")
+
+    def float_zp(x):
+        s = (x.max() - x.min()) / 255
+        zp = -x.min() / s
+        return torch.clamp(torch.round(x / s + zp), 0, 255), s, zp
+
+    assert "zero_is_exact" in failed(mod.run(quantize=float_zp))
+
+
+def test_zero_point_catches_a_scale_over_256_levels():
+    """(max - min)/256 looks like 'one step per code' but the top value then needs code 256 and is clipped."""
+    mod = verify.load("zero_point_quant")
+
+    def by_256(x):
+        s = (x.max() - x.min()) / 256
+        zp = torch.round(-x.min() / s)
+        return torch.clamp(torch.round(x / s) + zp, 0, 255), s, zp
+
+    assert "half_normal_zeropoint_max_error_over_half_step" in failed(mod.run(quantize=by_256))
+
+
+def test_smoothquant_catches_migrating_in_the_wrong_direction():
+    """x * s and w / s keeps the product but makes the activation outliers worse."""
+    mod = verify.load("smoothquant_migration")
+
+    def backwards(x, w, alpha=0.5):
+        xs, ws = mod.smooth(x, w, alpha)
+        s = x.abs().amax(dim=0) / xs.abs().amax(dim=0)
+        return x * s, w / s[:, None]
+
+    bad = failed(mod.run(smooth_fn=backwards))
+    assert {"activation_outlier_ratio_drop", "w8a8_error_reduction"} <= bad
+    assert "product_unchanged_rel" not in bad
+
+
+def test_smoothquant_catches_scaling_only_the_activations():
+    mod = verify.load("smoothquant_migration")
+
+    def x_only(x, w, alpha=0.5):
+        xs, _ = mod.smooth(x, w, alpha)
+        return xs, w
+
+    assert "product_unchanged_rel" in failed(mod.run(smooth_fn=x_only))
+
+
+def test_gptq_catches_round_to_nearest():
+    mod = verify.load("gptq_compensation")
+    assert failed(mod.run(quantize=mod.rtn)) == {"correlated_error_reduction_vs_rtn"}
+
+
+def test_gptq_catches_compensating_with_the_wrong_sign():
+    mod = verify.load("gptq_compensation")
+
+    def plus(w, x, damp=0.01):
+        quant = mod.make_grid(w)
+        w = w.clone()
+        h = 2 * x.T @ x
+        h += damp * h.diag().mean() * torch.eye(h.shape[0], dtype=h.dtype)
+        u = torch.linalg.cholesky(torch.linalg.inv(h), upper=True)
+        q = torch.zeros_like(w)
+        for i in range(w.shape[1]):
+            q[:, i] = quant(w[:, i], i)
+            w[:, i:] += ((w[:, i] - q[:, i]) / u[i, i])[:, None] * u[i, i:][None, :]
+        return q
+
+    assert "correlated_error_reduction_vs_rtn" in failed(mod.run(quantize=plus))
+
+
+# --- serving ---------------------------------------------------------------------------
+
+
+def test_spec_tokens_catches_forgetting_the_target_token():
+    """(1 - a^k)/(1 - a): the accepted drafts only, without the target's own token."""
+    mod = verify.load("spec_decoding_tokens")
+    bad = failed(mod.run(expected_tokens=lambda a, k: (1 - a**k) / (1 - a) if a < 1 else float(k)))
+    assert {"t1_k4_tokens_per_pass", "alpha_1_gives_k_plus_1", "alpha_0p8_k4_tokens"} <= bad
+
+
+def test_spec_tokens_catches_the_linear_guess():
+    mod = verify.load("spec_decoding_tokens")
+    assert "t1_k8_tokens_per_pass" in failed(mod.run(expected_tokens=lambda a, k: 1 + a * k))
+
+
+def test_spec_distribution_catches_resampling_from_the_target_on_rejection():
+    mod = verify.load("spec_decoding_distribution")
+
+    def resample_p(p, q, n, g):
+        x = torch.multinomial(q, n, replacement=True, generator=g)
+        accept = torch.rand(n, generator=g, dtype=torch.float64) < (p[x] / q[x]).clamp(max=1)
+        return torch.where(accept, x, torch.multinomial(p, n, replacement=True, generator=g)), accept
+
+    bad = failed(mod.run(sampler=resample_p))
+    assert {"case0_output_tv_to_target", "case1_output_tv_to_target"} <= bad
+
+
+def test_spec_distribution_catches_the_inverted_ratio():
+    """min(1, q/p) instead of min(1, p/q)."""
+    mod = verify.load("spec_decoding_distribution")
+
+    def inverted(p, q, n, g):
+        x = torch.multinomial(q, n, replacement=True, generator=g)
+        accept = torch.rand(n, generator=g, dtype=torch.float64) < (q[x] / p[x]).clamp(max=1)
+        residual = (p - q).clamp(min=0)
+        fallback = torch.multinomial(residual / residual.sum(), n, replacement=True, generator=g)
+        return torch.where(accept, x, fallback), accept
+
+    assert "case0_output_tv_to_target" in failed(mod.run(sampler=inverted))
+
+
+def test_roofline_catches_counting_one_flop_per_weight_byte_twice():
+    """2B FLOP/byte for fp16: forgetting that each weight is 2 bytes."""
+    mod = verify.load("roofline_decode")
+    assert "intensity_batch8" in failed(mod.run(intensity=lambda b, bytes_per_param=2: 2 * b))
+
+
+def test_roofline_catches_a_ridge_off_by_the_two_flops_per_weight():
+    mod = verify.load("roofline_decode")
+    assert "ridge_batch_fp16" in failed(mod.run(ridge=lambda p, bw, bpp=2: p / bw / 2))
+
+
+def test_roofline_catches_tokens_per_s_without_bytes_per_weight():
+    mod = verify.load("roofline_decode")
+    bad = failed(mod.run(tokens_per_s=lambda n_b, bpp, bw: bw * 1e12 / (n_b * 1e9)))
+    assert {"batch1_tokens_per_s", "llama_7b_fp16_2tbps_tokens_per_s"} <= bad
+
+
+def test_roofline_catches_training_flops_used_for_prefill():
+    """6N per token is forward + backward; inference prefill is 2N."""
+    mod = verify.load("roofline_decode")
+    six_n = lambda n_b, t, peak, mfu: 6 * n_b * 1e9 * t / (peak * 1e12 * mfu)  # noqa: E731
+    assert "prefill_512_seconds" in failed(mod.run(prefill=six_n))
