@@ -135,3 +135,10 @@ def ridge_batch(peak_tflops: float, bandwidth_tb_s: float, bytes_per_param: floa
 def prefill_seconds(n_params_b: float, n_tokens: int, peak_tflops: float, mfu: float) -> float:
     """Compute-bound prefill: about 2 N FLOPs per token (attention FLOPs ignored)."""
     return 2 * n_params_b * 1e9 * n_tokens / (peak_tflops * 1e12 * mfu)
+
+
+@register
+def spec_speedup(alpha: float, k: int, c: float) -> float:
+    """Leviathan et al. 2023, Theorem 3.8: expected walltime improvement when a draft pass costs c target
+    passes: tokens per iteration (1 - alpha^(k+1)) / (1 - alpha) over the iteration's cost k c + 1."""
+    return spec_expected_tokens(alpha, k) / (k * c + 1)
