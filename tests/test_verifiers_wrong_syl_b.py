@@ -10,7 +10,7 @@ from quiz import verify
 NAMES = ["zero_memory", "pipeline_bubble", "tensor_parallel_split", "grad_accumulation", "activation_checkpointing",
          "ring_allreduce", "float_formats", "fp16_overflow", "loss_scaling", "master_weights", "int4_group_quant",
          "zero_point_quant", "smoothquant_migration", "gptq_compensation", "spec_decoding_tokens",
-         "spec_decoding_distribution", "roofline_decode"]  # fmt: skip
+         "spec_decoding_distribution", "roofline_decode", "kv_cache_budget"]  # fmt: skip
 
 
 def failed(checks) -> set[str]:
@@ -59,7 +59,9 @@ def test_pipeline_bubble_catches_an_off_by_one_denominator():
 
 def test_tensor_parallel_catches_splitting_the_first_weight_by_rows():
     mod = verify.load("tensor_parallel_split")
-    assert {"mlp_tp2_max_abs_diff", "mlp_tp4_max_abs_diff"} <= failed(mod.run(mlp=mod.row_split_first))
+    bad = failed(mod.run(mlp=mod.row_split_first))
+    assert {"mlp_tp2_max_abs_diff", "mlp_tp4_max_abs_diff", "layer_tp4_max_abs_diff"} <= bad
+    assert "allreduces_per_layer_forward" in bad  # it never reduces: the GPUs' outputs would just disagree
 
 
 def test_tensor_parallel_catches_an_all_reduce_that_averages():
@@ -404,3 +406,21 @@ def test_roofline_catches_training_flops_used_for_prefill():
     mod = verify.load("roofline_decode")
     six_n = lambda n_b, t, peak, mfu: 6 * n_b * 1e9 * t / (peak * 1e12 * mfu)  # noqa: E731
     assert "prefill_512_seconds" in failed(mod.run(prefill=six_n))
+
+
+def test_kv_budget_catches_a_formula_without_the_factor_two():
+    """Counting only keys (or only values) halves every figure."""
+    mod = verify.load("kv_cache_budget")
+    no_two = lambda L, h, d, t, b=1, nbytes=2: L * h * d * t * b * nbytes  # noqa: E731
+    assert {"llama2_7b_fp16_bytes_per_token", "llama2_70b_int8_bytes_per_token"} <= failed(mod.run(cache_bytes=no_two))
+
+
+def test_kv_budget_catches_ignoring_gqa():
+    """Using all 64 query heads of Llama-2-70B instead of its 8 KV heads: 8 times too much."""
+    mod = verify.load("kv_cache_budget")
+
+    def all_heads(L, h, d, t, b=1, nbytes=2):
+        return mod.kv_cache_bytes(L, 64 if L == 80 else h, d, t, b, nbytes)
+
+    bad = failed(mod.run(cache_bytes=all_heads))
+    assert bad == {"llama2_70b_int8_bytes_per_token", "llama2_70b_fp16_bytes_per_token"}

@@ -58,6 +58,12 @@ def run(seed: int = 0, quantize=quantize_groups) -> list:
     checks.append(check("bits_per_weight_g128", 4.125, quantized_bits_per_weight(4, 128), abs_tol=0))
     # 7e9 weights x 4.125 bits / 8 = 3.609375e9 bytes
     checks.append(check("llama_7b_int4_g128_gb", 3.609375, quantized_weight_gb(7, 4, 128), rel_tol=1e-12))
+    # 70e9 x 4.125 / 8 = 36.09375e9 bytes
+    checks.append(check("llama_70b_int4_g128_gb", 36.09375, quantized_weight_gb(70, 4, 128), rel_tol=1e-12))
+    # the GB helper against the packed tensors of this small matrix
+    codes, scales = quantize(w, 128)
+    checks.append(check("gb_helper_vs_packed_g128", packed_bytes(codes, scales, False) / 1e9,
+                        quantized_weight_gb(w.numel() / 1e9, 4, 128), rel_tol=1e-9))
     return checks
 
 

@@ -10,7 +10,7 @@ relative to the useful work, (p - 1)/m, the ratio Narayanan et al. 2021 quote.
 
 from _kit import check, check_true, main
 
-from quiz.params_syl_b import pipeline_bubble_fraction
+from quiz.params_syl_b import pipeline_bubble_fraction, pipeline_bubble_percent
 
 T_F, T_B = 1.0, 2.0  # backward costs about twice the forward
 
@@ -75,6 +75,8 @@ def run(seed: int = 0, bubble_fraction=pipeline_bubble_fraction) -> list:
             else:
                 checks.append(check(f"gpipe_p{p}_m{m}_in_flight_is_m", m, max(peak), abs_tol=0))
     makespan, busy, _ = simulate(8, 32, gpipe_order)
+    checks.append(check("percent_helper_p8_m32", 100 * (1 - busy[0] / makespan), pipeline_bubble_percent(8, 32),
+                        abs_tol=1e-9))
     checks.append(check("bubble_over_useful_work_p8_m32", (8 - 1) / 32, (makespan - busy[0]) / busy[0],
                         abs_tol=1e-12, note="(p - 1)/m"))
     return checks

@@ -38,6 +38,9 @@ def run(seed: int = 0, expected_tokens=spec_expected_tokens) -> list:
             # the standard error of the mean is at most ~0.011 tokens here (std <= 2.5); 1% relative is >= 3 SE
             checks.append(check(f"{label}_tokens_per_pass", tokens.mean(), expected_tokens(alpha, k), rel_tol=0.01,
                                 note=f"alpha = {alpha:.3f}"))
+            if k == 4:  # simulated tokens per iteration over its cost (4 draft passes at c = 0.05, 1 target pass)
+                checks.append(check(f"{label}_speedup_c0p05", tokens.mean() / (4 * 0.05 + 1), spec_speedup(alpha, 4, 0.05),
+                                    rel_tol=0.01))
     # closed-form corner cases by hand: alpha = 0 gives 1 token, alpha = 1 gives k + 1
     checks.append(check("alpha_0_gives_1", 1.0, expected_tokens(0.0, 5), abs_tol=1e-12))
     checks.append(check("alpha_1_gives_k_plus_1", 6.0, expected_tokens(1.0, 5), abs_tol=1e-12))

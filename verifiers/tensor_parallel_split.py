@@ -10,13 +10,21 @@ import torch
 import torch.nn.functional as F
 from _kit import check, check_at_least, main
 
+ALL_REDUCES = {"n": 0}
+
+
+def all_reduce(partials: list[torch.Tensor]) -> torch.Tensor:
+    """Every GPU ends up with the sum of the partial results (counted, to show how often it is needed)."""
+    ALL_REDUCES["n"] += 1
+    return torch.stack(partials).sum(0)
+
 
 def tp_mlp(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, n: int) -> torch.Tensor:
     """Column-parallel W1 (d, 4d) then row-parallel W2 (4d, d); the sum is the all-reduce."""
     partial = []
     for a, b in zip(w1.chunk(n, dim=1), w2.chunk(n, dim=0), strict=True):  # (d, 4d/n), (4d/n, d)
         partial.append(F.gelu(x @ a) @ b)  # (T, d) on each GPU, no communication inside
-    return torch.stack(partial).sum(0)  # all-reduce
+    return all_reduce(partial)
 
 
 def row_split_first(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, n: int) -> torch.Tensor:
@@ -30,13 +38,13 @@ def tp_attention(x, w_qkv, w_o, n_heads: int, n: int) -> torch.Tensor:
     T, d = x.shape
     d_h = d // n_heads
     w_q, w_k, w_v = w_qkv.chunk(3, dim=1)  # (d, d) each
-    out = torch.zeros(T, d, dtype=x.dtype)
+    partial = []
     for q_s, k_s, v_s, o_s in zip(*(w.chunk(n, 1) for w in (w_q, w_k, w_v)), w_o.chunk(n, 0), strict=True):
         h = q_s.shape[1] // d_h  # heads on this GPU
         q, k, v = [(x @ w).view(T, h, d_h).transpose(0, 1) for w in (q_s, k_s, v_s)]  # (h, T, d_h)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (h, T, d_h)
-        out += y.transpose(0, 1).reshape(T, h * d_h) @ o_s  # partial (T, d), summed by the all-reduce
-    return out
+        partial.append(y.transpose(0, 1).reshape(T, h * d_h) @ o_s)  # partial (T, d) on this GPU
+    return all_reduce(partial)
 
 
 def run(seed: int = 0, mlp=tp_mlp) -> list:
@@ -56,6 +64,14 @@ def run(seed: int = 0, mlp=tp_mlp) -> list:
         checks.append(check(f"mlp_tp{n}_max_abs_diff", 0.0, (mlp(x, w1, w2, n) - full).abs().max(), abs_tol=1e-12))
     checks.append(check("attention_tp4_max_abs_diff", 0.0, (tp_attention(x, w_qkv, w_o, H, 4) - attn_full).abs().max(),
                         abs_tol=1e-12))
+    # one pre-LN-free transformer layer, x + attn(x) then + mlp(.), split over 4 GPUs: how many all-reduces?
+    ALL_REDUCES["n"] = 0
+    h = x + tp_attention(x, w_qkv, w_o, H, 4)
+    layer = h + mlp(h, w1, w2, 4)
+    h_ref = x + attn_full
+    checks.append(check("layer_tp4_max_abs_diff", 0.0, (layer - (h_ref + F.gelu(h_ref @ w1) @ w2)).abs().max(),
+                        abs_tol=1e-12))
+    checks.append(check("allreduces_per_layer_forward", 2, ALL_REDUCES["n"], abs_tol=0))
     # control: the row split of W1 with GeLU before the reduction is far off
     checks.append(check_at_least("row_split_first_max_abs_diff", 0.05, (row_split_first(x, w1, w2, 4) - full).abs().max()))
     return checks

@@ -11,7 +11,7 @@ formula is then evaluated for the ZeRO paper's example, 7.5B parameters on 64 GP
 import torch
 from _kit import check, main
 
-from quiz.params_syl_b import zero_bytes_per_gpu
+from quiz.params_syl_b import zero_bytes_per_gpu, zero_gb_per_gpu
 
 
 def rank_states(n_params: int, n_gpus: int, rank: int, stage: int) -> list[torch.Tensor]:
@@ -45,6 +45,10 @@ def run(seed: int = 0, bytes_per_gpu=zero_bytes_per_gpu) -> list:
     for stage, gb in ((0, 120.0), (1, 31.40625), (2, 16.640625), (3, 1.875)):
         checks.append(check(f"zero_paper_7p5b_64gpus_stage{stage}_gb", gb, bytes_per_gpu(psi, n, stage) / 1e9,
                             rel_tol=1e-9))
+        # the GB helper the cards use, against the same hand values
+        checks.append(check(f"gb_helper_7p5b_64gpus_stage{stage}", gb, zero_gb_per_gpu(7.5, n, stage), rel_tol=1e-9))
+    # plain data parallelism, 7B parameters: 16 bytes x 7e9 = 112 GB on every GPU, whatever their number
+    checks.append(check("plain_dp_7b_gb", 112.0, zero_gb_per_gpu(7, 8, 0), rel_tol=1e-9))
     return checks
 
 
