@@ -44,25 +44,34 @@ def decode_fp8(code: int, e: int, m: int, ieee: int) -> float:
 def run(seed: int = 0, max_fn=float_max, eps_fn=float_eps, normal_fn=float_min_normal,
         subnormal_fn=float_min_subnormal) -> list:  # fmt: skip
     del seed  # nothing random: formats are fixed
-    checks = []
-    for name, dtype, e, m, ieee, int_dtype in FORMATS:
-        fi = torch.finfo(dtype)
-        checks.append(check(f"{name}_max", fi.max, max_fn(e, m, ieee), rel_tol=1e-12))
-        checks.append(check(f"{name}_eps", fi.eps, eps_fn(m), rel_tol=1e-12))
-        checks.append(check(f"{name}_min_normal", fi.smallest_normal, normal_fn(e), rel_tol=1e-12))
-        tiniest = torch.tensor([1], dtype=int_dtype).view(dtype).float().item()  # bit pattern 0...01
-        checks.append(check(f"{name}_min_subnormal", tiniest, subnormal_fn(e, m), rel_tol=1e-12))
-    for name, dtype, e, m, ieee, _ in FORMATS[3:]:
-        codes = torch.arange(256, dtype=torch.uint8)
-        torch_values = codes.view(dtype).float().tolist()
-        mismatches = sum(not (a == b or (math.isnan(a) and math.isnan(b)))
-                         for a, b in zip((decode_fp8(c, e, m, ieee) for c in range(256)), torch_values, strict=True))
-        checks.append(check(f"{name}_all_256_codes_decode_by_hand", 0, mismatches, abs_tol=0))
-    # by hand: 1.1111111111b x 2^15, 1.110b x 2^8, 1.11b x 2^15
-    checks.append(check("fp16_max_is_65504", 65504, max_fn(5, 10, 1), abs_tol=0))
-    checks.append(check("e4m3_max_is_448", 448, max_fn(4, 3, 0), abs_tol=0))
-    checks.append(check("e5m2_max_is_57344", 57344, max_fn(5, 2, 1), abs_tol=0))
-    return checks
+    def worst(pairs):  # largest relative difference over the five formats
+        return max(abs(formula / reference - 1) for reference, formula in pairs)
+
+    def tiniest(dtype, int_dtype):  # the bit pattern 0...01
+        return torch.tensor([1], dtype=int_dtype).view(dtype).float().item()
+
+    fi = {name: torch.finfo(dtype) for name, dtype, *_ in FORMATS}
+    mismatches = 0
+    for _, dtype, e, m, ieee, _ in FORMATS[3:]:
+        torch_values = torch.arange(256, dtype=torch.uint8).view(dtype).float().tolist()
+        mismatches += sum(not (a == b or (math.isnan(a) and math.isnan(b)))
+                          for a, b in zip((decode_fp8(c, e, m, ieee) for c in range(256)), torch_values, strict=True))
+    return [
+        # against torch.finfo, worst case over fp32, fp16, bf16, e4m3fn and e5m2
+        check("max_vs_finfo_worst_rel", 0.0, worst((fi[n].max, max_fn(e, m, i)) for n, _, e, m, i, _ in FORMATS),
+              abs_tol=1e-12),
+        check("eps_vs_finfo_worst_rel", 0.0, worst((fi[n].eps, eps_fn(m)) for n, _, e, m, _, _ in FORMATS),
+              abs_tol=1e-12),
+        check("min_normal_vs_finfo_worst_rel", 0.0,
+              worst((fi[n].smallest_normal, normal_fn(e)) for n, _, e, _, _, _ in FORMATS), abs_tol=1e-12),
+        check("min_subnormal_vs_bits_worst_rel", 0.0,
+              worst((tiniest(d, t), subnormal_fn(e, m)) for _, d, e, m, _, t in FORMATS), abs_tol=1e-12),
+        check("fp8_codes_not_matching_hand_decoding", 0, mismatches, abs_tol=0, note="all 256 codes of each format"),
+        # by hand: 1.1111111111b x 2^15, 2^-7, 2^-24 (E4M3's 448 = 1.110b x 2^8 is finfo's max above)
+        check("fp16_max_is_65504", 65504, max_fn(5, 10, 1), abs_tol=0),
+        check("bf16_eps", 2.0**-7, eps_fn(7), abs_tol=0),
+        check("fp16_min_subnormal", 2.0**-24, subnormal_fn(5, 10), abs_tol=0),
+    ]
 
 
 if __name__ == "__main__":

@@ -36,17 +36,17 @@ def run(seed: int = 0, softmax=stable_softmax) -> list:
     rel = ((got - ref).abs() / ref.clamp_min(1e-30))[ref > 1e-4].max()
     return [
         check("ln_fp16_max", math.log(65504), math.log(torch.finfo(h).max), rel_tol=1e-12, note="≈ 11.09"),
-        check_true("fp16_exp_11_finite", torch.tensor(11.0, dtype=h).exp().isfinite()),
-        check_true("fp16_exp_12_overflows", torch.tensor(12.0, dtype=h).exp().isinf()),
-        check_true("bf16_exp_12_finite", torch.tensor(12.0, dtype=b).exp().isfinite()),
-        check_true("fp16_square_256_overflows", (torch.tensor(256.0, dtype=h) ** 2).isinf()),
-        check_true("bf16_square_256_exact", (torch.tensor(256.0, dtype=b) ** 2).item() == 65536.0),
-        check("fp16_flushes_1e-8_to_zero", 0.0, torch.tensor(1e-8, dtype=h).item(), abs_tol=0),
-        check("bf16_keeps_1e-8", 1e-8, torch.tensor(1e-8, dtype=b).item(), rel_tol=2**-8),
+        # exp(11) is finite in fp16, exp(12) and 256^2 are inf; bf16 keeps both finite (256^2 exactly)
+        check_true("overflows_in_fp16_not_bf16",
+                   torch.tensor(11.0, dtype=h).exp().isfinite() and torch.tensor(12.0, dtype=h).exp().isinf()
+                   and (torch.tensor(256.0, dtype=h) ** 2).isinf() and torch.tensor(12.0, dtype=b).exp().isfinite()
+                   and (torch.tensor(256.0, dtype=b) ** 2).item() == 65536.0),
+        # 1e-8 is below half of fp16's smallest subnormal (2^-25 ≈ 3e-8); bf16 keeps it within its 2^-8 rounding
+        check_true("tiny_1e-8_zero_in_fp16_not_bf16", torch.tensor(1e-8, dtype=h).item() == 0
+                   and abs(torch.tensor(1e-8, dtype=b).item() / 1e-8 - 1) <= 2**-8),
         check("bf16_one_plus_2_pow_minus_8", 1.0, (torch.tensor(1.0, dtype=b) + 2**-8).item(), abs_tol=0),
         check("fp16_one_plus_2_pow_minus_8", 1 + 2**-8, (torch.tensor(1.0, dtype=h) + 2**-8).item(), abs_tol=0),
         check_true("naive_fp16_softmax_breaks", not naive_softmax(logits.to(h)).isfinite().all()),
-        check_true("softmax_fp16_all_finite", got.isfinite().all()),
         check("softmax_fp16_rows_sum_to_one", 1.0, got.sum(-1).sub(1).abs().max() + 1, abs_tol=0.005),
         check("softmax_fp16_max_rel_error", 0.0, rel if got.isfinite().all() else math.inf, abs_tol=2**-11 + 1e-6),
     ]

@@ -39,22 +39,26 @@ def run(seed: int = 0, quantize=quantize_groups) -> list:
     g = torch.Generator().manual_seed(seed)
     rows, cols = 64, 1024
     w = torch.randn(rows, cols, generator=g, dtype=torch.float64) * 0.02  # (rows, cols) weight matrix
-    checks, rms = [], {}
+    rms, worst_err, worst_rms, worst_bytes = {}, 0.0, 0.0, 0.0
     for gs in (32, 64, 128, 1024):  # 1024 = one scale per row
         codes, scales = quantize(w, gs)
         err = dequantize_groups(codes, scales, gs) - w  # (rows, cols)
         half = scales.repeat_interleave(gs, dim=1) / 2  # each weight's s/2
         rms[gs] = err.pow(2).mean().sqrt().item()
-        checks.append(check_at_most(f"g{gs}_max_error_over_half_scale", 1 + 1e-9, (err.abs() / half).max()))
+        worst_err = max(worst_err, (err.abs() / half).max().item())
         # uniform rounding error, RMS s/sqrt(12), except each group's largest weight, which is exact
         predicted = math.sqrt(scales.pow(2).mean().item() / 12 * (gs - 1) / gs)
-        checks.append(check(f"g{gs}_rms_vs_uniform_prediction", predicted, rms[gs], rel_tol=0.015))
+        worst_rms = max(worst_rms, abs(rms[gs] / predicted - 1))
         for with_zero in (False, True):
-            label = "scale_zero" if with_zero else "scale"
             formula = quantized_bits_per_weight(4, gs, 16, 16 if with_zero else 0) * w.numel() / 8
-            checks.append(check(f"g{gs}_packed_bytes_{label}", packed_bytes(codes, scales, with_zero), formula,
-                                abs_tol=0))
-    checks.append(check_true("smaller_groups_smaller_error", rms[32] < rms[64] < rms[128] < rms[1024]))
+            worst_bytes = max(worst_bytes, abs(packed_bytes(codes, scales, with_zero) - formula))
+    checks = [
+        # worst case over group sizes 32, 64, 128 and 1024
+        check_at_most("max_error_over_half_scale", 1 + 1e-9, worst_err),
+        check("rms_vs_uniform_worst_rel", 0.0, worst_rms, abs_tol=0.015),
+        check("packed_bytes_minus_formula_worst", 0.0, worst_bytes, abs_tol=0, note="with and without zero points"),
+        check_true("smaller_groups_smaller_error", rms[32] < rms[64] < rms[128] < rms[1024]),
+    ]
     checks.append(check("bits_per_weight_g128", 4.125, quantized_bits_per_weight(4, 128), abs_tol=0))
     # 7e9 weights x 4.125 bits / 8 = 3.609375e9 bytes
     checks.append(check("llama_7b_int4_g128_gb", 3.609375, quantized_weight_gb(7, 4, 128), rel_tol=1e-12))
