@@ -219,8 +219,9 @@ def report(results: list, lang: str = "en", seed: int = 0) -> str:
                 rel = getattr(c, "relation", "≈")
                 tol = fmt(c.tolerance) if rel == "≈" else ""
                 row = "<tr>" if c.passed else '<tr class="fail">'
-                out.append(f"{row}<td>{e(c.name)}</td><td>{e(fmt(c.measured))}</td><td>{e(rel)} {e(fmt(c.expected))}</td>"
-                           f"<td>{e(tol)}</td><td>{e(w['PASS'] if c.passed else w['FAIL'])}</td></tr>")
+                # HTML5 lets </td> and </tr> be implied: a tenth of the report's bytes for the same table
+                out.append(f"{row}<td>{e(c.name)}<td>{e(fmt(c.measured))}<td>{e(rel)} {e(fmt(c.expected))}"
+                           f"<td>{e(tol)}<td>{e(w['PASS'] if c.passed else w['FAIL'])}")
             out.append("</tbody></table>")
         if r.figure_error:
             out.append(f'<p class="fail">{e(w["figure_error"])}: {e(r.figure_error)}</p>')

@@ -258,5 +258,6 @@ def chain_success(p_step: float, steps: int) -> float:
 # Formulas of the topics beyond the five posts, registered on import.
 from . import (  # noqa: E402
     params_context_moe_eval,  # noqa: F401  long_context, moe, evaluation, stability
+    params_systems,  # noqa: F401  parallelism, precision, quantization, serving
     params_tuning_scaling,  # noqa: F401  efficient_attention, finetuning, alignment, scaling_laws
 )

@@ -13,6 +13,7 @@ MINIMUM_PER_TOPIC = {
     "sizes": 10, "history": 10, "layers": 8, "emergence": 6,
     "long_context": 20, "moe": 20, "evaluation": 20, "stability": 20,
     "efficient_attention": 20, "finetuning": 20, "alignment": 20, "scaling_laws": 20,
+    "parallelism": 20, "precision": 20, "quantization": 20, "serving": 20,
 }  # fmt: skip
 MINIMUM_PER_TYPE = {"mcq": 40, "numeric": 35, "cloze": 20, "errata": 15}
 
