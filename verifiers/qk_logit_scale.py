@@ -33,8 +33,12 @@ def run(seed: int = 0, qk_norm=rms_normalize, mup_scale=mup_scale) -> list:
         k_indep = torch.randn(N, d, generator=g, dtype=torch.float64)
         k_aligned = q + 0.3 * torch.randn(N, d, generator=g, dtype=torch.float64)  # a key its query has found
         dots_indep, dots_aligned = (q * k_indep).sum(-1), (q * k_aligned).sum(-1)  # (N,)
-        out[d] = dict(std_sqrt=(dots_indep / d**0.5).std(), std_mup=(dots_indep * mup_scale(d)).std(),
-                      aligned_sqrt=(dots_aligned / d**0.5).mean(), aligned_mup=(dots_aligned * mup_scale(d)).mean())  # fmt: skip
+        out[d] = dict(
+            std_sqrt=(dots_indep / d**0.5).std(),
+            std_mup=(dots_indep * mup_scale(d)).std(),
+            aligned_sqrt=(dots_aligned / d**0.5).mean(),
+            aligned_mup=(dots_aligned * mup_scale(d)).mean(),
+        )
 
     # QK-norm against growing projection weights
     d, T = 64, 32
