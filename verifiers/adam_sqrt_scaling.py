@@ -10,7 +10,7 @@ lr'^2*sigma^2/(kB): both match at lr' = k*lr. Adam divides by sqrt(v) ~ sigma/sq
 k*lr*sqrt(B)*mu/sigma with variance k*lr^2, one big step lr'*sqrt(kB)*mu/sigma with variance lr'^2: both
 match at lr' = sqrt(k)*lr. Here Adam has beta1 = 0 (RMSprop), v starts at the true second moment of the
 gradient, and 1 - beta2 is scaled by k as in Malladi et al. 2022, "On the SDEs and Scaling Rules for
-Adaptive Gradient Algorithms", Definition 4.2. The big batch is the union of the small ones (shared noise),
+Adaptive Gradient Algorithms" (their square-root scaling rule). The big batch is the union of the small ones (shared noise),
 so the ratios are measured with little Monte-Carlo error.
 """
 
