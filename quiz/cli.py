@@ -18,6 +18,8 @@ from . import __version__
 from .cli_contrib import new
 from .errors import TYPES, QuizError
 
+CARD_TYPES = (*TYPES, "drill")  # what study and exam can show: the bank's types and coding drills
+
 
 def default_lang() -> str:
     for var in ("QUIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -76,6 +78,17 @@ def load_bank(banks: tuple[Path, ...]):
     return bank
 
 
+def card_bank(banks: tuple[Path, ...], types: tuple[str, ...] = ()):
+    """The bank plus the coding drills as cards (type `drill`), kept to `types` if given."""
+    from .bank import Bank
+    from .drill_log import with_drills
+
+    bank = with_drills(load_bank(banks))
+    if types:
+        bank = Bank(tuple(q for q in bank.questions if q.type in types), bank.titles)
+    return bank
+
+
 def open_store():
     from .paths import data_dir
     from .store import Store
@@ -97,19 +110,20 @@ def cli():
 @cli.command()
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable); see `quiz topics`.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(CARD_TYPES), help="Only this card type (repeatable).")
 @click.option("--cram", is_flag=True, help="Study every matching card now without changing the schedule.")
 @click.option("--new", "new_per_day", type=click.IntRange(0), help="New cards per day for this session.")
 @click.option("--max-reviews", type=click.IntRange(0), help="Maximum reviews per day for this session.")
 @click.option("--seed", type=int, help="Seed for shuffling choices and drawing parameters.")
 @lang_option
 @bank_option
-def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
+def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks):
     """Study the cards that are due, then new ones (Enter reveals, 1-4 rate, q quits)."""
     require_terminal("study")
     from .interactive import study as run_study
     from .session import Limits, Session
 
-    bank = load_bank(banks)
+    bank = card_bank(banks, types)
     unknown = [t for t in topics if t not in bank.topics]
     if unknown:
         raise click.BadParameter(f"unknown topic {unknown[0]!r}; choose from {', '.join(bank.topics)}",
@@ -131,16 +145,17 @@ def study(topics, tags, cram, new_per_day, max_reviews, seed, lang, banks):
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True), help="Time limit; stops after it runs out.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(CARD_TYPES), help="Only this card type (repeatable).")
 @click.option("--seed", type=int, help="Seed for choosing and shuffling questions.")
 @lang_option
 @bank_option
-def exam(count, minutes, topics, tags, seed, lang, banks):
+def exam(count, minutes, topics, tags, types, seed, lang, banks):
     """Mock interview: N random questions across topics, no hints, scored at the end."""
     require_terminal("exam")
     from .interactive import exam as run_exam
     from .session import Session, exam_queue
 
-    bank = load_bank(banks)
+    bank = card_bank(banks, types)
     rng = random.Random(seed)
     items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
     if not items:
@@ -403,8 +418,11 @@ def optimize(reset, dry_run):
 def stats(as_json, days, banks):
     """Your progress: per topic, due forecast, true retention, leeches and streak."""
     from . import stats as progress
+    from .drill_log import card_drills, drill_stats
 
-    result = progress.compute(load_bank(banks), open_store(), days=days)
+    store = open_store()
+    result = progress.compute(load_bank(banks), store, days=days)
+    result.extra["drills"] = drill_stats(store, card_drills())
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -440,6 +458,7 @@ def export(output, topics, tags, lang, banks):
 
 
 cli.add_command(new)
+cli.add_command(__import__("quiz.cli_drill", fromlist=["drill"]).drill)
 
 if __name__ == "__main__":
     cli()
