@@ -265,6 +265,28 @@ def unchanged_by(name: str, impl: Callable, case: Case, changed: Case, *, select
     return DrillCheck(name, 0.0, err, atol, False, why, "≈", ex)
 
 
+def holds(name: str, impl: Callable, cases: Sequence[Case], problem: Callable) -> DrillCheck:
+    """A property of each output: `problem(out, case)` returns None when it holds, else a short message
+    (shown with the smallest failing input)."""
+    bad = []
+    for case in cases:
+        try:
+            out = case.call(impl)
+        except Failed as exc:
+            return failed(name, str(exc))
+        try:
+            why = problem(out, case)
+        except Exception as exc:  # noqa: BLE001  (an output of the wrong shape, say)
+            why = f"{type(exc).__name__}: {first_line(str(exc))}"
+        if why:
+            bad.append((case, out, why))
+    if not bad:
+        return passed(name)
+    case, out, why = min(bad, key=lambda b: b[0].size)
+    ex = example_text(case.shown(), "(see the message above)", out) if all(small(v) for v in case.args.values()) else ""
+    return failed(name, f"{len(bad)}/{len(cases)} inputs: {why}", ex)
+
+
 # --- informative inputs ---------------------------------------------------------------------------
 
 
