@@ -259,9 +259,10 @@ def topics(as_json, lang, banks):
 def check(fmt, codes, ref, run_verifiers, banks):
     """Validate every question bank; exit 1 listing file:line problems if any."""
     if codes:
+        from .drills import CODES as DRILL_CODES
         from .problems import CODES
 
-        for code, meaning in CODES.items():
+        for code, meaning in {**CODES, **DRILL_CODES}.items():
             click.echo(f"{code}  {meaning}")
         return
     from .bank import default_dirs, load
@@ -270,6 +271,9 @@ def check(fmt, codes, ref, run_verifiers, banks):
     dirs = default_dirs(list(banks))
     bank, problems = load(dirs, strict=False)
     problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
+    from .drills import check_all as check_drills
+
+    problems += check_drills(bank)
     problems = sorted(problems)
     if fmt == "json":
         from dataclasses import asdict
@@ -418,11 +422,12 @@ def optimize(reset, dry_run):
 def stats(as_json, days, banks):
     """Your progress: per topic, due forecast, true retention, leeches and streak."""
     from . import stats as progress
-    from .drill_log import card_drills, drill_stats
+    from .drill_log import card_drills, card_drills_dir, drill_stats
 
     store = open_store()
     result = progress.compute(load_bank(banks), store, days=days)
-    result.extra["drills"] = drill_stats(store, card_drills())
+    if card_drills_dir() is not None:
+        result.extra["drills"] = drill_stats(store, card_drills(card_drills_dir()))
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

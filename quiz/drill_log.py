@@ -136,6 +136,14 @@ def as_question(drill: Drill) -> Question:
                     sources=drill.sources, path=str(drill.directory / "drill.yaml"))  # fmt: skip
 
 
+def card_drills_dir() -> Path | None:
+    """Where study, exam and stats take drill cards from: QUIZ_DRILLS_DIR if set; else the built-in drills,
+    unless QUIZ_QUESTIONS_DIR replaces the built-in banks (a separate set of cards: then no drills)."""
+    if os.environ.get("QUIZ_DRILLS_DIR") or not os.environ.get("QUIZ_QUESTIONS_DIR"):
+        return drills_dir()
+    return None
+
+
 def card_drills(directory: Path | None = None) -> list[Drill]:
     """Drills that load (YAML + ast checks only; no torch)."""
     directory = directory or drills_dir()
@@ -148,7 +156,10 @@ def card_drills(directory: Path | None = None) -> list[Drill]:
 
 
 def with_drills(bank: Bank, directory: Path | None = None) -> Bank:
-    """The bank plus every drill as a card, for study and exam."""
+    """The bank plus every drill as a card, for study and exam (see card_drills_dir)."""
+    directory = directory or card_drills_dir()
+    if directory is None:
+        return bank
     extra = tuple(as_question(d) for d in card_drills(directory) if d.question_id not in bank.by_id)
     titles = dict(bank.titles)
     for q in extra:

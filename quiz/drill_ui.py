@@ -126,7 +126,8 @@ def practice(drill: Drill, lang: str, *, directory: Path | None = None, exam: bo
     path, created = drill_log.start_file(drill, directory, fresh=fresh)
     if show_prompt:
         console.print(prompt_panel(drill, lang))
-    console.print(Text(t("file", lang, path=path) + " " + t("stub" if created else "kept", lang), style="bold"))
+    console.print(Text(t("file", lang, path=path), style="bold"), soft_wrap=True)  # unwrapped: copyable
+    console.print(Text(t("stub" if created else "kept", lang), style="dim"))
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
 
     def keys(prompt_key: str) -> str:

@@ -267,6 +267,16 @@ def wrong_fails(tree: ast.Module) -> str | None:
     return None
 
 
+def check_all(bank=None, directory: Path | None = None) -> list[Problem]:
+    """`quiz check` for drills: every drill directory's problems, and Q049 for a bank question that
+    uses the `drill.` id prefix (reserved: drill cards are keyed drill.<name> in the review log)."""
+    _, problems = load(directory)
+    for q in bank.questions if bank is not None else ():
+        if q.id.startswith("drill.") and q.type != "drill":
+            problems.append(Problem(q.path, q.line, 1, "Q049", f"{q.id}: the drill. prefix is reserved for coding drills"))
+    return sorted(problems)
+
+
 def find(name: str, directory: Path | None = None) -> Drill:
     """One drill by name, or QuizError naming the close matches."""
     from .errors import QuizError

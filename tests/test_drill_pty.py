@@ -20,6 +20,7 @@ SOFTMAX = ROOT / "drills" / "softmax"
 def spawn(quiz_home, tmp_path, *args):
     env = {**os.environ, "QUIZ_HOME": str(quiz_home), "QUIZ_QUESTIONS_DIR": str(FIXTURE), "QUIZ_LANG": "en",
            "COLUMNS": "100", "TERM": "xterm", "EDITOR": f"{sys.executable} {EDITOR}",
+           "QUIZ_DRILLS_DIR": str(ROOT / "drills"),
            "DRILL_EDITOR_STATE": str(tmp_path / "editor-calls"),
            "DRILL_EDITOR_WRONG": str(SOFTMAX / "wrong_no_max_subtraction.py"),
            "DRILL_EDITOR_RIGHT": str(SOFTMAX / "reference.py")}  # fmt: skip
@@ -64,7 +65,7 @@ def test_quiz_drill_wrong_then_right_with_a_hint(quiz_home, tmp_path):
 
 
 def test_drill_card_in_study(quiz_home, tmp_path):
-    child = spawn(quiz_home, tmp_path, "study", "--type", "drill", "--topic", "attention")
+    child = spawn(quiz_home, tmp_path, "study", "--type", "drill", "--topic", "attention", "--tag", "softmax")
     child.expect("coding drill")
     child.expect(r"softmax\(x: torch.Tensor")
     child.expect("Enter opens your editor")
