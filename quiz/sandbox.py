@@ -212,6 +212,7 @@ class Worker:
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=self.tmp.name,
                                      env=child_env(), start_new_session=True)  # fmt: skip
         self.drills_dir = str(Path(drills_dir).resolve())
+        self.ready = False
         self._send({"ping": True, "drills_dir": self.drills_dir})  # imports torch now, while the learner reads
 
     def _send(self, req: dict) -> None:
@@ -222,8 +223,11 @@ class Worker:
         return self.proc.poll() is None
 
     def wait_ready(self, timeout: float = IMPORT_ALLOWANCE) -> bool:
-        line = self._line(timeout)
-        return line is not None and '"pong"' in line
+        """Wait for the worker's answer to the start-up ping (torch imported)."""
+        if not self.ready:
+            line = self._line(timeout)
+            self.ready = line is not None and '"pong"' in line
+        return self.ready
 
     def _line(self, timeout: float) -> str | None:
         fd = self.proc.stdout.fileno()
@@ -244,11 +248,9 @@ class Worker:
 
     def judge(self, drill: Drill, source: str, filename: str, *, seed: int = 0, timeout: float = TIMEOUT) -> Verdict | None:
         """None if the worker itself failed (the caller falls back to a cold child)."""
-        if getattr(self, "_pending_ping", True):
-            self._pending_ping = False
-            if not self.wait_ready():
-                self.close()
-                return None
+        if not self.wait_ready():
+            self.close()
+            return None
         started = time.perf_counter()
         out_path, err_path = Path(self.tmp.name) / "stdout", Path(self.tmp.name) / "stderr"
         req = request(drill, source, filename, seed, timeout)
