@@ -144,14 +144,44 @@ def card_drills_dir() -> Path | None:
     return None
 
 
-def card_drills(directory: Path | None = None) -> list[Drill]:
-    """Drills that load (YAML + ast checks only; no torch)."""
-    directory = directory or drills_dir()
+CACHE_NAME = "drill-cache.json"
+CACHE_LIMIT = 4 << 20
+
+
+def _fingerprint(directory: Path) -> list:
     out = []
     for name in names(directory):
-        drill, _ = load_one(directory / name)
+        try:
+            st = (directory / name / "drill.yaml").stat()
+            out.append([name, st.st_mtime_ns, st.st_size])
+        except OSError:
+            out.append([name, 0, 0])
+    return [str(directory.resolve()), out]
+
+
+def card_drills(directory: Path | None = None) -> list[Drill]:
+    """Drills whose drill.yaml loads (no python parsed, no torch: this is on the way to the first card).
+    Kept in a JSON cache in the data dir (never pickle), rebuilt when any drill.yaml changes."""
+    directory = directory or drills_dir()
+    fingerprint = _fingerprint(directory)
+    cache = data_dir() / CACHE_NAME
+    try:
+        if cache.is_file() and cache.stat().st_size < CACHE_LIMIT:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == fingerprint:
+                return [Drill.from_json(d) for d in data["drills"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # a damaged cache is rebuilt
+    out = []
+    for name in names(directory):
+        drill, _ = load_one(directory / name, python=False)
         if drill is not None:
             out.append(drill)
+    try:
+        write_atomic(cache, json.dumps({"fingerprint": fingerprint, "drills": [d.to_json() for d in out]},
+                                       ensure_ascii=False))  # fmt: skip
+    except OSError:
+        pass  # a read-only data dir only costs the parse next time
     return out
 
 

@@ -79,6 +79,20 @@ class Drill:
     def hint_for(self, check: str) -> Text | None:
         return self.check_hints.get(check) or self.check_hints.get(check.split(".")[0])
 
+    def to_json(self) -> dict:
+        return {**self.summary(), "prompt": self.prompt.to_dict(), "directory": str(self.directory),
+                "hints": [h.to_dict() for h in self.hints], "sources": [dict(x) for x in self.sources],
+                "check_hints": {k: v.to_dict() for k, v in self.check_hints.items()}, "wrong": list(self.wrong)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, d: dict) -> Drill:
+        text = lambda t: Text(str(t["en"]), str(t["zh"]))  # noqa: E731
+        return cls(str(d["name"]), str(d["topic"]), text(d["title"]), text(d["prompt"]), str(d["function"]),
+                   str(d["signature"]), int(d["difficulty"]), Path(d["directory"]), tuple(map(str, d["tags"])),
+                   tuple(map(str, d["banned"])), tuple(text(h) for h in d["hints"]),
+                   {str(k): text(v) for k, v in d["check_hints"].items()}, tuple(dict(x) for x in d["sources"]),
+                   tuple(map(str, d["wrong"])))  # fmt: skip
+
     def summary(self) -> dict:
         return {"name": self.name, "id": self.question_id, "topic": self.topic, "title": self.title.to_dict(),
                 "function": self.function, "signature": self.signature, "difficulty": self.difficulty,
@@ -107,7 +121,9 @@ def load(directory: Path | None = None) -> tuple[list[Drill], list[Problem]]:
     return drills, sorted(problems)
 
 
-def load_one(d: Path) -> tuple[Drill | None, list[Problem]]:
+def load_one(d: Path, python: bool = True) -> tuple[Drill | None, list[Problem]]:
+    """One drill directory. `python=False` skips the ast checks of the python files (study and listings
+    only need drill.yaml; `quiz check` and the tests check everything)."""
     path = display_path(d / "drill.yaml")
     problems: list[Problem] = []
     yaml_file = d / "drill.yaml"
@@ -173,7 +189,8 @@ def load_one(d: Path) -> tuple[Drill | None, list[Problem]]:
     if "sources" in data and not (isinstance(sources, Seq) and sources and all(isinstance(s, Map) for s in sources)):
         v.problem(pos(data, "sources"), "Q005", "sources: a non-empty list of {paper, where} or {post, section}")
         sources = []
-    problems += python_problems(d, function if isinstance(function, str) else None, bool(banned))
+    if python:
+        problems += python_problems(d, function if isinstance(function, str) else None, bool(banned))
     if problems and any(p.code != "Q013" for p in problems):
         return None, problems
     wrong = tuple(sorted(p.stem for p in d.glob("*.py") if p.stem.startswith(("wrong_", "cheat_"))))

@@ -265,3 +265,33 @@ def test_a_swallowed_banned_call_is_still_reported(tmp_path):
     assert checks[0].name == "no_banned_calls" and not checks[0].passed
     assert "line 4" in checks[0].note and "special.softmax" in checks[0].note
     assert all(c.passed for c in checks[1:])  # everything else about it is right
+
+
+def test_drill_cards_come_from_a_json_cache_rebuilt_when_a_drill_changes(tmp_path, monkeypatch, quiz_home):
+    from quiz import drill_log
+
+    root = broken(tmp_path, lambda d: None)
+    monkeypatch.setenv("QUIZ_DRILLS_DIR", str(root))
+    first = drill_log.card_drills()
+    cache = quiz_home / drill_log.CACHE_NAME
+    assert [d.name for d in first] == ["softmax"] and json.loads(cache.read_text())["drills"][0]["name"] == "softmax"
+    assert drill_log.card_drills() == first  # served from the cache, equal field by field
+    replace(root / "softmax" / "drill.yaml", "en: Stable softmax", "en: Stable softmax, edited")
+    assert drill_log.card_drills()[0].title.en == "Stable softmax, edited"
+    cache.write_text("{not json")
+    assert drill_log.card_drills()[0].title.en == "Stable softmax, edited"  # a damaged cache is rebuilt
+
+
+def test_drills_schema_accepts_every_drill_and_rejects_a_bad_one():
+    import jsonschema
+    import yaml
+
+    schema = json.loads((ROOT / "drills" / "schema.json").read_text())
+    questions = json.loads((ROOT / "questions" / "schema.json").read_text())
+    assert questions["$defs"]["drill"]["$ref"] == "../drills/schema.json"
+    for name in drills.names():
+        jsonschema.validate(yaml.safe_load((ROOT / "drills" / name / "drill.yaml").read_text()), schema)
+    bad = yaml.safe_load((SOFTMAX / "drill.yaml").read_text())
+    bad["hints"] = bad["hints"][:2]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

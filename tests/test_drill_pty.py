@@ -2,6 +2,7 @@
 solution: `quiz drill softmax` and a drill card in `quiz study --type drill`. Then the database and the
 attempt history are checked."""
 
+import io
 import json
 import os
 import shutil
@@ -84,3 +85,21 @@ def test_drill_card_in_study(quiz_home, tmp_path):
     assert child.exitstatus == 0
     assert reviews(quiz_home) == [("drill.softmax", 1, 1)]
     assert history(quiz_home) == [False, True]
+
+
+def test_drill_card_in_exam_is_judged_without_hints(quiz_home, tmp_path):
+    child = spawn(quiz_home, tmp_path, "exam", "-n", "1", "--type", "drill", "--topic", "attention", "--tag", "softmax")
+    child.logfile_read = log = io.StringIO()
+    child.expect("Enter opens your editor")
+    child.send("\r")
+    child.expect("FAIL: finite_on_extreme_inputs")
+    child.expect("q give up")
+    child.send("h")  # no hints in an exam: ignored
+    child.send("\r")
+    child.expect("PASS")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "PASS" in log.getvalue() and "Hint" not in log.getvalue()
+    assert child.exitstatus == 0
+    conn = sqlite3.connect(quiz_home / "quiz.db")
+    assert conn.execute("SELECT question_id, correct, cram FROM reviews").fetchall() == [("drill.softmax", 1, 1)]
