@@ -92,34 +92,74 @@ def passed(name: str, note: str = "") -> DrillCheck:
 
 
 def small(t) -> bool:
-    return not isinstance(t, torch.Tensor) or all(s <= MAX_EXAMPLE_SIDE for s in t.shape)
+    """Small enough to show: the rows and columns shown (the last two dims) are at most 8 each."""
+    return not isinstance(t, torch.Tensor) or all(s <= MAX_EXAMPLE_SIDE for s in t.shape[-2:])
 
 
-def show(value, indent: str = "  ") -> list[str]:
-    """A tensor (or scalar) as a few lines; shape and dtype first."""
+def _slice(t: torch.Tensor, lead: tuple | None):
+    """A tensor with more than 2 dims -> one 2-D slice (the one at `lead` when it fits, else the first)."""
+    if t.dim() <= 2:
+        return t, None
+    k = t.dim() - 2
+    if lead is None or len(lead) != k or any(i >= s for i, s in zip(lead, t.shape[:k], strict=True)):
+        lead = (0,) * k
+    return t[lead], lead
+
+
+MAX_ROWS = 4  # rows shown per tensor in a failing example
+
+
+def show(value, indent: str = "  ", lead: tuple | None = None, row: int = 0) -> list[str]:
+    """A tensor (or scalar) as a few lines: shape and dtype first, then up to MAX_ROWS rows (a window
+    that contains `row`); for more than 2 dims only the 2-D slice at `lead` (default: the first)."""
     if not isinstance(value, torch.Tensor):
         return [f"{indent}{value!r}"]
     head = f"{indent}shape {tuple(value.shape)}, {str(value.dtype).removeprefix('torch.')}"
-    if value.dtype.is_floating_point:
-        body = torch.round(value.detach().double(), decimals=4).tolist()
-    else:
-        body = value.tolist()
-    text = repr(body)
-    if value.dim() >= 2:  # one row per line
-        rows = value.reshape(-1, value.shape[-1])
-        flat = torch.round(rows.double(), decimals=4).tolist() if value.dtype.is_floating_point else rows.tolist()
-        return [head] + [f"{indent}{r}" for r in flat]
-    return [head, f"{indent}{text}"]
+    part, at = _slice(value.detach(), lead)
+    if at is not None:
+        head += f"; slice [{', '.join(map(str, at))}]"
+    if part.dim() == 0:
+        return [head, f"{indent}{part.item():.6g}" if part.dtype.is_floating_point else f"{indent}{part.item()}"]
+    rows = part.reshape(-1, part.shape[-1]) if part.dim() == 2 else part.reshape(1, -1)
+    start = min(max(0, row - MAX_ROWS + 1), max(0, rows.shape[0] - MAX_ROWS))
+    window = rows[start: start + MAX_ROWS]
+    values = torch.round(window.double(), decimals=4).tolist() if part.dtype.is_floating_point else window.tolist()
+    out = [head] + [f"{indent}{r}" for r in values]
+    if rows.shape[0] > MAX_ROWS:
+        out[0] += f"; rows {start}-{start + len(values) - 1} of {rows.shape[0]}"
+    return out
 
 
-def example_text(inputs: dict, expected, got) -> str:
+def example_text(inputs: dict, expected, got, where: tuple | None = None) -> str:
+    """expected / got, and as much of the input as fits in MAX_EXAMPLE_LINES lines (an input that does
+    not fit shows its shape only). `where` is the index of the worst error: the 2-D slice and the rows
+    around it are the ones shown."""
+    lead, row = (tuple(where[:-2]), where[-2]) if where and len(where) >= 2 else (None, 0)
+    tail = ["expected:"] + show(expected, lead=lead, row=row) + ["got:"] + show(got, lead=lead, row=row)
+    spare = MAX_EXAMPLE_LINES - len(tail) - len(inputs)  # one line per input is reserved
     lines = ["input:"]
     for name, value in inputs.items():
-        lines += [f" {name}:"] + show(value)
-    lines += ["expected:"] + show(expected) + ["got:"] + show(got)
-    if len(lines) > MAX_EXAMPLE_LINES:
-        lines = lines[: MAX_EXAMPLE_LINES - 1] + ["  …"]
-    return "\n".join(lines)
+        full = [f" {name}:"] + show(value, lead=lead, row=row)
+        if isinstance(value, torch.Tensor) and small(value) and len(full) - 1 <= spare:
+            lines += full
+            spare -= len(full) - 1
+        else:
+            lines.append(f" {name}: " + (f"shape {tuple(value.shape)}, {str(value.dtype).removeprefix('torch.')}"
+                                         if isinstance(value, torch.Tensor) else repr(value)))  # fmt: skip
+    return "\n".join(lines + tail)
+
+
+def worst_at(want: torch.Tensor, got) -> tuple | None:
+    """Index of the largest error (to show that slice and row)."""
+    if not isinstance(got, torch.Tensor) or got.shape != want.shape or want.dim() < 2:
+        return None
+    diff = (got.double() - want.double()).abs().nan_to_num(float("inf"))
+    flat = int(diff.flatten().argmax())
+    index = []
+    for size in reversed(want.shape):
+        index.append(flat % size)
+        flat //= size
+    return tuple(reversed(index))
 
 
 # --- comparing with the reference -----------------------------------------------------------------
@@ -172,8 +212,8 @@ def compare(name: str, impl: Callable, reference: Callable, cases: Sequence[Case
     if not bad:
         return DrillCheck(name, 0.0, worst, atol, True, note)
     case, want, got, why = min(bad, key=lambda b: b[0].size)
-    example = example_text(case.shown(), want, got if got is not None else why) if small(want) and all(
-        small(v) for v in case.args.values()) else ""  # fmt: skip
+    example = example_text(case.shown(), want, got if got is not None else why, worst_at(want, got)) if small(
+        want) else ""  # fmt: skip
     measured = float("nan") if got is None else (worst or float("nan"))
     return DrillCheck(name, 0.0, measured, atol, False, f"{len(bad)}/{len(cases)} inputs wrong; {why}", "≈", example)
 

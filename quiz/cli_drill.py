@@ -136,8 +136,7 @@ def _judge_file(d, path: Path, seed: int, timeout: float, as_json: bool, lang: s
 def _interactive(d, directory, seed: int, timeout: float, lang: str) -> None:
     from . import ui
     from .drill_log import as_question
-    from .drill_ui import practice
-    from .interactive import key
+    from .drill_ui import key, practice
     from .paths import data_dir
     from .sandbox import Worker
     from .session import Item, Limits, Session

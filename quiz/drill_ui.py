@@ -7,6 +7,7 @@ only in the sandbox (quiz/sandbox.py); text from the learner or a drill is print
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 from dataclasses import dataclass
@@ -42,8 +43,27 @@ T = {
 }
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keep \t and \n; drop ESC and friends
+
+
 def t(key: str, lang: str, **kw) -> str:
     return T[key][lang].format(**kw)
+
+
+def clean(text: str) -> str:
+    """The learner's output and error text as inert characters: no terminal control sequences."""
+    return CONTROL.sub("", str(text))
+
+
+def key(valid: set[str]) -> str:
+    """One keypress from `valid` (Enter reads as "enter"), as in the study loop."""
+    import click
+
+    while True:
+        ch = click.getchar()
+        ch = "enter" if ch in ("\r", "\n") else ch.lower()
+        if ch in valid:
+            return ch
 
 
 def prompt_panel(drill: Drill, lang: str) -> Panel:
@@ -57,11 +77,11 @@ def prompt_panel(drill: Drill, lang: str) -> Panel:
 def verdict_panel(v: sandbox.Verdict, drill: Drill, lang: str) -> Panel:
     """PASS, or the first failed property by name, one small failing input with expected vs got, and the
     bilingual hint for that property. Never the reference."""
-    body: list = [Text(v.headline(), style="bold green" if v.passed else "bold red")]
+    body: list = [Text(clean(v.headline()), style="bold green" if v.passed else "bold red")]
     first = v.first_failure
     if not v.passed and first is not None:
         if first.get("example"):
-            lines = str(first["example"]).splitlines()[: 20]
+            lines = clean(first["example"]).splitlines()[:20]
             body.append(Text("\n".join(lines), style="default"))
         failed = [c["name"] for c in v.checks if not c["passed"]]
         if len(failed) > 1:
@@ -75,7 +95,7 @@ def verdict_panel(v: sandbox.Verdict, drill: Drill, lang: str) -> Panel:
         if hint is not None:
             body.append(Prose(hint.get(lang), style="yellow"))
     if v.stdout.strip():
-        shown = "\n".join(v.stdout.strip().splitlines()[:10])
+        shown = clean("\n".join(v.stdout.strip().splitlines()[:10]))
         body.append(Text(t("printed", lang), style="dim"))
         body.append(Text(shown[:1200], style="dim"))
     return Panel(Group(*body), border_style="green" if v.passed else "red", padding=(0, 2),
@@ -120,8 +140,6 @@ def practice(drill: Drill, lang: str, *, directory: Path | None = None, exam: bo
              show_prompt: bool = True, fresh: bool = False) -> Outcome:  # fmt: skip
     """Write the stub (`fresh`: even over earlier work, which is moved aside), then edit -> judge ->
     feedback until the file passes or the learner quits."""
-    from .interactive import key  # the study loop's key reader (imported here: interactive imports us)
-
     out = Outcome()
     path, created = drill_log.start_file(drill, directory, fresh=fresh)
     if show_prompt:

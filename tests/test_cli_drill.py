@@ -295,3 +295,14 @@ def test_drills_schema_accepts_every_drill_and_rejects_a_bad_one():
     bad["hints"] = bad["hints"][:2]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_learner_text_is_printed_inert(tmp_path):
+    path = tmp_path / "evil.py"
+    path.write_text('print("\\x1b]0;pwned\\x07\\x1b[2J[bold]markup[/bold]")\n'
+                    'def softmax(x, dim=-1):\n    raise ValueError("\\x1b[31mred [link=x]y[/link]")\n')
+    result = run("drill", "softmax", "--file", str(path))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "[bold]markup[/bold]" in result.output  # shown as text, not interpreted
+    assert "raised ValueError: [31mred [link=x]y[/link]" in result.output

@@ -46,6 +46,10 @@ def test_wrong_solution_is_rejected_naming_its_mistake(name, stem):
     failed = [c.name for c in checks if not c.passed]
     assert failed, f"{stem} passed the judge"
     assert fails in failed, f"{stem}: FAILS={fails!r} but the failed checks are {failed}"
+    for c in checks:  # feedback stays small: at most 20 lines, rows of at most 8 values
+        example = getattr(c, "example", "")
+        assert len(example.splitlines()) <= 20
+        assert all(line.count(",") < 8 for line in example.splitlines() if line.strip().startswith("["))
     if stem.startswith("cheat_"):
         assert failed[0] == "no_banned_calls"
         first = next(c for c in checks if c.name == "no_banned_calls")

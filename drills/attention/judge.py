@@ -51,8 +51,8 @@ def cases(seed: int) -> list[Case]:
 
 
 def scale_inputs(seed: int) -> dict:
-    """d_k = 16, d_v = 4: scores of order 4 before scaling, so sqrt(d_k), d_k, sqrt(d_v) and 1 all differ."""
-    return qkv(generator(seed + 11), 2, T=5, S=6, d_k=16, d_v=4)
+    """d_k = 8, d_v = 4: scores of order 3 before scaling, so sqrt(d_k), d_k, sqrt(d_v) and 1 all differ."""
+    return qkv(generator(seed + 11), 2, T=5, S=6, d_k=8, d_v=4)
 
 
 def run(impl, seed: int = 0) -> list:
@@ -86,7 +86,7 @@ def informative(seed: int = 0) -> list:
     x = scale_inputs(seed)
     q, k, v = x["q"], x["k"], x["v"]
     ref = reference(q, k, v)
-    weights = torch.softmax(q @ k.transpose(-2, -1) / 4.0, dim=-1)
+    weights = torch.softmax(q @ k.transpose(-2, -1) / 8**0.5, dim=-1)
     g = generator(seed + 5)
     qkv(g, 2, T=4, S=6, d_k=8, d_v=3)  # the `ones` draw in run(), to stay in step with its generator
     padding_mask(g, 2, T=4, S=6, hidden=2)
@@ -100,7 +100,7 @@ def informative(seed: int = 0) -> list:
         differs("scale_by_sqrt_dv_moves_output", torch.softmax(q @ k.transpose(-2, -1) / 2.0, -1) @ v, ref, 1e-3),
         not_one_hot("no_attention_row_is_one_hot", weights),
         differs("q_differs_from_k", q, k[..., :5, :], 0.5),
-        differs("softmax_over_queries_differs", torch.softmax(q @ k.transpose(-2, -1) / 4.0, dim=-2) @ v, ref, 1e-3),
+        differs("softmax_over_queries_differs", torch.softmax(q @ k.transpose(-2, -1) / 8**0.5, dim=-2) @ v, ref, 1e-3),
         differs("masked_keys_move_an_unmasked_output", reference(**moved), reference(**base), 1e-3),
         check_true("mask_and_no_mask_cases", {c.kwargs is None for c in cases(seed)} == {True, False}),
     ]

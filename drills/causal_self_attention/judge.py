@@ -48,12 +48,12 @@ def variant(x, w_qkv, w_o, n_heads, *, scale=None, split_view=False):
 
 def inputs(seed: int) -> dict:
     g = generator(seed + 3)
-    zero_q = layer(g, 2, 6, 16, 4)
-    zero_q["w_qkv"][:16] = 0  # q = 0: uniform causal averages, whatever the scale
+    zero_q = layer(g, 2, 6, 8, 4)
+    zero_q["w_qkv"][:8] = 0  # q = 0: uniform causal averages, whatever the scale
     leak = layer(g, 2, 7, 8, 2)
     later = leak["x"].clone()
     later[:, 4:] = randn(g, 2, 3, 8, scale=3.0)  # change only positions 4, 5, 6
-    return {"zero_q": zero_q, "scale": layer(g, 2, 6, 16, 4, gain=0.7), "leak": leak, "later": later,
+    return {"zero_q": zero_q, "scale": layer(g, 2, 6, 8, 4, gain=0.7), "leak": leak, "later": later,
             "single": layer(g, 3, 1, 8, 4)}  # fmt: skip
 
 
@@ -81,15 +81,15 @@ def informative(seed: int = 0) -> list:
     zq = x["zero_q"]
     leak_ref, leak_later = reference(**x["leak"]), reference(**{**x["leak"], "x": x["later"]})
     return [
-        differs("scale_by_sqrt_model_dim_moves_output", variant(**s, scale=16**0.5)[0], ref, 1e-3),
-        differs("scale_halved_moves_output", variant(**s, scale=2 * 2.0)[0], ref, 1e-3),  # D = 4
-        differs("scale_doubled_moves_output", variant(**s, scale=2.0 / 2)[0], ref, 1e-3),
+        differs("scale_by_sqrt_model_dim_moves_output", variant(**s, scale=8**0.5)[0], ref, 1e-3),
+        differs("scale_halved_moves_output", variant(**s, scale=2 * 2**0.5)[0], ref, 1e-3),  # D = 2
+        differs("scale_doubled_moves_output", variant(**s, scale=2**0.5 / 2)[0], ref, 1e-3),
         not_one_hot("no_attention_row_is_one_hot", weights[..., 1:, :]),  # row 0 sees one key by design
         differs("wrong_head_split_moves_output_with_zero_queries", variant(**zq, split_view=True)[0],
                 reference(**zq), 1e-3),  # fmt: skip
         check_at_most("zero_queries_make_the_scale_irrelevant",  # so heads_split_and_merged is about heads only
                       1e-12, float((variant(**zq, scale=1.0)[0] - reference(**zq)).abs().max())),
         differs("later_tokens_move_later_outputs", leak_ref[:, 4:], leak_later[:, 4:], 1e-3),
-        differs("q_and_k_weights_differ", s["w_qkv"][:16], s["w_qkv"][16:32], 0.1),
+        differs("q_and_k_weights_differ", s["w_qkv"][:8], s["w_qkv"][8:16], 0.1),
         check_at_least("several_heads", 2, s["n_heads"]),
     ]
