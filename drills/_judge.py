@@ -136,7 +136,7 @@ def example_text(inputs: dict, expected, got, where: tuple | None = None) -> str
     around it are the ones shown."""
     lead, row = (tuple(where[:-2]), where[-2]) if where and len(where) >= 2 else (None, 0)
     tail = ["expected:"] + show(expected, lead=lead, row=row) + ["got:"] + show(got, lead=lead, row=row)
-    spare = MAX_EXAMPLE_LINES - len(tail) - len(inputs)  # one line per input is reserved
+    spare = MAX_EXAMPLE_LINES - len(tail) - len(inputs) - 1  # "input:" and one line per input are reserved
     lines = ["input:"]
     for name, value in inputs.items():
         full = [f" {name}:"] + show(value, lead=lead, row=row)
