@@ -306,3 +306,12 @@ def test_learner_text_is_printed_inert(tmp_path):
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "[bold]markup[/bold]" in result.output  # shown as text, not interpreted
     assert "raised ValueError: [31mred [link=x]y[/link]" in result.output
+
+
+def test_status_due_follows_the_schedule(quiz_home, monkeypatch):
+    from quiz import cli_drill
+
+    cli_drill._record(drills.find("layer_norm"), 3, "pass", True)  # a first-try pass: Good
+    assert status_of("layer_norm") == "passed"
+    monkeypatch.setenv("QUIZ_NOW", "2099-01-01")
+    assert status_of("layer_norm") == "due"
