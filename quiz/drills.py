@@ -1,9 +1,9 @@
 """Coding drills: load and validate `drills/<name>/` (drill.yaml + python files) without importing torch.
 
 The format is documented in drills/README.md. Loading reads YAML (safe) and parses the python files
-with `ast` only; nothing a drill or a learner wrote is executed here. Judging a learner's file
-(`evaluate`) executes it, so only the sandbox child (quiz/sandbox.py) and the in-process test
-harness call it.
+with `ast` only; nothing a drill or a learner wrote is executed here. `evaluate` executes a file (the
+learner's, or a drill's own wrong solution) in this process: only the test harness calls it; the quiz
+judges learners in the sandbox (quiz/sandbox.py), which runs the same code in a child.
 """
 
 from __future__ import annotations
@@ -324,27 +324,19 @@ def toolkit(directory: Path | None = None):
     return _judge
 
 
-def exec_file(path: Path, key: str, source: str | None = None):
-    """Execute a python file as a fresh module (a learner's or a drill's). Raises what the code raises."""
-    import types
-
-    source = path.read_text(encoding="utf-8") if source is None else source
-    module = types.ModuleType(key)
-    module.__file__ = str(path)
-    code = compile(source, str(path), "exec")
-    sys.modules[key] = module
-    exec(code, module.__dict__)  # noqa: S102  (this is the point: judging runs the learner's code)
-    return module
-
-
 def evaluate(drill: Drill, path: Path, seed: int = 0, source: str | None = None) -> list[Any]:
-    """Judge the file at `path` in this process: the checks (no_banned_calls first). Raises whatever the
-    file raises while it is imported; a missing function is a one-check verdict."""
-    kit = toolkit(drill.directory.parent)
-    judge = kit.sibling(str(drill.file("judge")), "judge")
+    """Judge the file at `path` in this process, through the same code the sandbox child runs: the checks
+    (no_banned_calls first) as objects with name, expected, measured, tolerance, passed, note, example.
+    A file that cannot be judged at all is one failed check, `file_loads`, carrying the one-line error."""
+    from types import SimpleNamespace
+
+    from . import _drill_child
+
     source = path.read_text(encoding="utf-8") if source is None else source
-    module = exec_file(path, f"_quiz_attempt_{drill.name}_{path.stem}", source)
-    impl = getattr(module, drill.function, None)
-    if not callable(impl):
-        return [kit.failed("defines_function", f"{path.name} does not define {drill.function}()")]
-    return kit.judge(judge.run, impl, seed=seed, banned=drill.banned, source=source, namespace=vars(module))
+    verdict = _drill_child.evaluate({"drills_dir": str(drill.directory.parent.resolve()), "drill": drill.name,
+                                     "function": drill.function, "banned": list(drill.banned), "source": source,
+                                     "filename": str(path), "seed": seed})  # fmt: skip
+    if verdict["error"]:
+        return [SimpleNamespace(name="file_loads", expected=1.0, measured=0.0, tolerance=0.0, passed=False,
+                                note=verdict["error"], relation="=", example="")]  # fmt: skip
+    return [SimpleNamespace(**c) for c in verdict["checks"]]
