@@ -31,6 +31,11 @@ T = {
     "again": {"en": "Enter edit and judge again · h hint · r show the reference (counts as a fail) · q quit",
               "zh": "回车 再次编辑并评测 · h 提示 · r 查看参考答案（记为失败）· q 退出"},
     "again_exam": {"en": "Enter edit and judge again · q give up", "zh": "回车 再次编辑并评测 · q 放弃"},
+    "again_plain": {"en": "Save your changes, then Enter judges again · h hint · r show the reference "
+                          "(counts as a fail) · q quit",
+                    "zh": "保存修改后按回车重新评测 · h 提示 · r 查看参考答案（记为失败）· q 退出"},
+    "again_exam_plain": {"en": "Save your changes, then Enter judges again · q give up",
+                         "zh": "保存修改后按回车重新评测 · q 放弃"},
     "no_hints": {"en": "No more hints.", "zh": "没有更多提示了。"},
     "judging": {"en": "judging {name} in a sandbox…", "zh": "正在沙箱中评测 {name}…"},
     "editor_failed": {"en": "The editor {editor!r} did not run ({why}); edit the file yourself.",
@@ -167,11 +172,13 @@ def practice(drill: Drill, lang: str, *, directory: Path | None = None, exam: bo
                 out.revealed = True
                 console.print(reference_panel(drill, lang))
 
+    first = True
     while True:
         if editor:
             run_editor(editor, path, lang)
-        elif keys("edit") == "q":
+        elif first and keys("edit") == "q":
             return out
+        first = False
         with console.status(t("judging", lang, name=drill.name), spinner="dots"):
             try:
                 verdict = sandbox.judge(drill, path, seed=seed, timeout=timeout, worker=worker)
@@ -187,5 +194,5 @@ def practice(drill: Drill, lang: str, *, directory: Path | None = None, exam: bo
         if verdict.passed:
             out.passed = not out.revealed
             return out
-        if keys("again_exam" if exam else "again") == "q":
+        if keys(("again_exam" if exam else "again") + ("" if editor else "_plain")) == "q":
             return out

@@ -315,3 +315,16 @@ def test_status_due_follows_the_schedule(quiz_home, monkeypatch):
     assert status_of("layer_norm") == "passed"
     monkeypatch.setenv("QUIZ_NOW", "2099-01-01")
     assert status_of("layer_norm") == "due"
+
+
+def test_workspace_file_is_kept_or_started_fresh_with_the_old_one_moved_aside(tmp_path):
+    from quiz.drill_log import start_file
+
+    d = drills.find("softmax")
+    path, created = start_file(d, tmp_path)
+    assert created and path == tmp_path / "softmax.py" and path.read_text() == d.stub()
+    path.write_text("# my work in progress\n")
+    assert start_file(d, tmp_path) == (path, False) and path.read_text() == "# my work in progress\n"
+    assert start_file(d, tmp_path, fresh=True) == (path, True)  # a review in study starts from the stub
+    assert path.read_text() == d.stub()
+    assert (tmp_path / "softmax.py.prev").read_text() == "# my work in progress\n"  # never lost

@@ -18,7 +18,7 @@ EDITOR = Path(__file__).parent / "data" / "drill_editor.py"
 SOFTMAX = ROOT / "drills" / "softmax"
 
 
-def spawn(quiz_home, tmp_path, *args):
+def spawn(quiz_home, tmp_path, *args, editor=True):
     env = {**os.environ, "QUIZ_HOME": str(quiz_home), "QUIZ_QUESTIONS_DIR": str(FIXTURE), "QUIZ_LANG": "en",
            "COLUMNS": "100", "TERM": "xterm", "EDITOR": f"{sys.executable} {EDITOR}",
            "QUIZ_DRILLS_DIR": str(ROOT / "drills"),
@@ -26,6 +26,8 @@ def spawn(quiz_home, tmp_path, *args):
            "DRILL_EDITOR_WRONG": str(SOFTMAX / "wrong_no_max_subtraction.py"),
            "DRILL_EDITOR_RIGHT": str(SOFTMAX / "reference.py")}  # fmt: skip
     env.pop("VISUAL", None)
+    if not editor:
+        env.pop("EDITOR")
     quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
     return pexpect.spawn(quiz, list(args), env=env, encoding="utf-8", timeout=90, dimensions=(60, 100))
 
@@ -103,3 +105,25 @@ def test_drill_card_in_exam_is_judged_without_hints(quiz_home, tmp_path):
     assert child.exitstatus == 0
     conn = sqlite3.connect(quiz_home / "quiz.db")
     assert conn.execute("SELECT question_id, correct, cram FROM reviews").fetchall() == [("drill.softmax", 1, 1)]
+
+
+def test_without_an_editor_enter_judges_and_the_reference_only_after_an_attempt(quiz_home, tmp_path):
+    child = spawn(quiz_home, tmp_path, "drill", "softmax", editor=False)
+    child.logfile_read = log = io.StringIO()
+    child.expect("press Enter to judge")
+    child.send("r")  # no reference before the first attempt
+    child.send("\r")  # judge the untouched stub
+    child.expect("NotImplementedError")
+    assert "Reference solution" not in log.getvalue()
+    child.expect("Save your changes, then Enter judges again")
+    child.send("r")
+    child.expect("Reference solution")
+    child.expect("amax")
+    (quiz_home / "drills" / "softmax.py").write_text((SOFTMAX / "reference.py").read_text())  # "edits" elsewhere
+    child.send("\r")
+    child.expect("PASS")
+    child.expect("Enter Again")  # the reference was shown: a pass after it still counts as a fail
+    child.send("\r")
+    child.expect("Recorded Again")
+    child.expect(pexpect.EOF)
+    assert reviews(quiz_home) == [("drill.softmax", 1, 0)]
