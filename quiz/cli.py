@@ -272,6 +272,7 @@ def check(fmt, codes, ref, run_verifiers, banks):
     bank, problems = load(dirs, strict=False)
     problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
     from .drills import check_all as check_drills
+    from .drills import names as drill_names
 
     problems += check_drills(bank)
     problems = sorted(problems)
@@ -285,7 +286,8 @@ def check(fmt, codes, ref, run_verifiers, banks):
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.topics)} topics, no problems.", err=True)
+    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.topics)} topics, {len(drill_names())} drills, "
+               "no problems.", err=True)  # fmt: skip
 
 
 @cli.command()
