@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .cli_contrib import new
+from .cli_drill import drill
 from .errors import TYPES, QuizError
 
 CARD_TYPES = (*TYPES, "drill")  # what study and exam can show: the bank's types and coding drills
@@ -465,7 +466,7 @@ def export(output, topics, tags, lang, banks):
 
 
 cli.add_command(new)
-cli.add_command(__import__("quiz.cli_drill", fromlist=["drill"]).drill)
+cli.add_command(drill)
 
 if __name__ == "__main__":
     cli()

@@ -36,8 +36,9 @@ T = {  # the few UI strings, in both languages
     "wrong": {"en": "Wrong", "zh": "错误"},
     "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
              "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
-    "drill_start": {"en": "Enter opens your editor on the stub (judged when you return) · q quit",
-                    "zh": "回车 在编辑器中打开初始代码（返回后评测）· q 退出"},
+    "drill_start": {"en": "Enter starts the drill (the stub opens in $VISUAL/$EDITOR if set; judged when you return)"
+                          " · q quit",
+                    "zh": "回车 开始练习（若设置了 $VISUAL/$EDITOR 会打开初始代码；返回后评测）· q 退出"},
     "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
     "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
 }

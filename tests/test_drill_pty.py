@@ -71,7 +71,7 @@ def test_drill_card_in_study(quiz_home, tmp_path):
     child = spawn(quiz_home, tmp_path, "study", "--type", "drill", "--topic", "attention", "--tag", "softmax")
     child.expect("coding drill")
     child.expect(r"softmax\(x: torch.Tensor")
-    child.expect("Enter opens your editor")
+    child.expect("Enter starts the drill")
     child.send("\r")
     child.expect("FAIL: finite_on_extreme_inputs")
     child.expect("Enter edit and judge again")
@@ -79,7 +79,7 @@ def test_drill_card_in_study(quiz_home, tmp_path):
     child.expect("PASS")
     child.expect("Enter Hard")
     child.send("1")  # override the proposed Hard with Again, as on any auto-graded card
-    child.expect("Enter opens your editor")  # Again: a learning step, so the card comes back this session
+    child.expect("Enter starts the drill")  # Again: a learning step, so the card comes back this session
     child.send("q")
     child.expect("Cards done: 1")
     child.expect(pexpect.EOF)
@@ -92,7 +92,7 @@ def test_drill_card_in_study(quiz_home, tmp_path):
 def test_drill_card_in_exam_is_judged_without_hints(quiz_home, tmp_path):
     child = spawn(quiz_home, tmp_path, "exam", "-n", "1", "--type", "drill", "--topic", "attention", "--tag", "softmax")
     child.logfile_read = log = io.StringIO()
-    child.expect("Enter opens your editor")
+    child.expect("Enter starts the drill")
     child.send("\r")
     child.expect("FAIL: finite_on_extreme_inputs")
     child.expect("q give up")
