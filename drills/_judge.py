@@ -297,7 +297,9 @@ def unchanged_by(name: str, impl: Callable, case: Case, changed: Case, *, select
         return failed(name, f"output shape changed from {tuple(a.shape)} to {tuple(b.shape)}")
     if select is not None:
         a, b = select(a), select(b)
-    err = float((a.double() - b.double()).abs().max()) if a.numel() else 0.0
+    diff = (a.double() - b.double()).abs()
+    diff = torch.where(torch.isnan(a) & torch.isnan(b), torch.zeros_like(diff), diff)  # nan in both: unchanged
+    err = float(diff.max()) if a.numel() else 0.0
     if err <= atol:
         return DrillCheck(name, 0.0, err, atol, True, note)
     ex = example_text(changed.shown(), a, b) if all(small(v) for v in changed.args.values()) else ""
