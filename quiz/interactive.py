@@ -146,32 +146,58 @@ def run_verifier(name: str, highlight: str | None = None, lang: str = "en") -> N
     ui.console.print(ui.verifier_panel(result, highlight, lang))
 
 
+def drill_card(question, lang: str, workers: dict, exam: bool = False) -> tuple[str | None, bool | None, int]:
+    """A drill card: Enter opens the editor (or waits for Enter) and judges on return, until pass or q.
+    Returns (given, correct, proposed rating); q before any attempt raises Quit."""
+    from . import drill_ui, drills
+    from .sandbox import Worker
+
+    drill = drills.find(question.id.removeprefix("drill."))
+    if "w" not in workers:  # warm torch in the background while the learner reads the prompt
+        workers["w"] = Worker(drill.directory.parent)
+    ui.console.print(ui.t("drill_start", lang), style="dim")
+    if key({"enter", " ", "q"}) == "q":
+        raise Quit
+    outcome = drill_ui.practice(drill, lang, exam=exam, worker=workers["w"], show_prompt=False, fresh=True)
+    if not outcome.attempts:
+        raise Quit
+    return outcome.given(), outcome.passed, outcome.rating()
+
+
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
     """Walk the queue until it is empty, the user quits, Ctrl-C or a stop signal; always print the
     summary. Returns the exit status: 0, 1 (an answer could not be saved), 130 (Ctrl-C), 128 + signal."""
     stopped: BaseException | None = None
+    drill_workers: dict = {}
     try:
         with stop_signals():
-            _study(session, bank, lang, rng or random.Random())
+            _study(session, bank, lang, rng or random.Random(), drill_workers)
     except (Quit, EOFError):
         ui.console.print()
     except (KeyboardInterrupt, NotSaved, Stopped) as exc:
         stopped = exc
+    finally:
+        for w in drill_workers.values():
+            w.close()
     return finish(lambda: ui.summary_panel(session.summary(), lang), stopped)
 
 
-def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
+def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_workers: dict) -> None:
     while (item := session.current()) is not None:
         p = cards.present(item.question, lang, rng)
         ui.console.print()
         ui.console.print(ui.card_panel(p, item, session.counts(), bank))
         started = time.monotonic()
-        given, correct = ask(p)
+        if item.question.type == "drill":  # a coding drill: Enter opens the editor, judged on return
+            given, correct, proposed = drill_card(item.question, lang, drill_workers)
+        else:
+            given, correct = ask(p)
+            proposed = 3 if correct is None else (3 if correct else 1)
         duration_ms = int((time.monotonic() - started) * 1000)
-        ui.console.print(ui.answer_panel(p, correct, given))
+        if item.question.type != "drill":
+            ui.console.print(ui.answer_panel(p, correct, given))
         if correct is False and item.question.explanation:  # a wrong answer is when the why helps most
             ui.console.print(ui.explanation_panel(item.question, lang))
-        proposed = 3 if correct is None else (3 if correct else 1)
         ui.console.print(ui.rating_bar(session.preview(item), lang, proposed))
         ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")
         while True:
@@ -224,23 +250,31 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
 def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None) -> None:
     deadline = time.monotonic() + minutes * 60 if minutes else None
     total = len(session.queue)
-    while (item := session.current()) is not None:
-        if deadline and time.monotonic() > deadline:
-            ui.console.print("Time is up." if lang == "en" else "时间到。", style="bold yellow")
-            break
-        p = cards.present(item.question, lang, rng)
-        ui.console.print()
-        ui.console.print(ui.exam_panel(p, session.done + 1, total, deadline))
-        started = time.monotonic()
-        given, correct = ask(p)
-        if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
-            ui.console.print(ui.answer_panel(p, None, None))
-            ui.console.print(ui.t("self_grade", lang), style="dim")
-            correct = key({"y", "n", "q"})
-            if correct == "q":
-                raise Quit
-            correct = correct == "y"
-        else:
-            ui.console.print(ui.answer_panel(p, correct, given))
-        save(session, 3 if correct else 1, given=given, correct=correct,
-             duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
+    drill_workers: dict = {}
+    try:
+        while (item := session.current()) is not None:
+            if deadline and time.monotonic() > deadline:
+                ui.console.print("Time is up." if lang == "en" else "时间到。", style="bold yellow")
+                break
+            p = cards.present(item.question, lang, rng)
+            ui.console.print()
+            ui.console.print(ui.exam_panel(p, session.done + 1, total, deadline))
+            started = time.monotonic()
+            if item.question.type == "drill":  # judged, no hints; the verdict panel was the answer
+                given, correct, _ = drill_card(item.question, lang, drill_workers, exam=True)
+            else:
+                given, correct = ask(p)
+                if correct is not None:
+                    ui.console.print(ui.answer_panel(p, correct, given))
+            if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
+                ui.console.print(ui.answer_panel(p, None, None))
+                ui.console.print(ui.t("self_grade", lang), style="dim")
+                correct = key({"y", "n", "q"})
+                if correct == "q":
+                    raise Quit
+                correct = correct == "y"
+            save(session, 3 if correct else 1, given=given, correct=correct,
+                 duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
+    finally:
+        for w in drill_workers.values():
+            w.close()

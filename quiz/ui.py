@@ -17,7 +17,7 @@ from .safe_text import clean
 from .session import Item, Summary
 
 TYPE_LABEL = {"flashcard": "flashcard", "mcq": "multiple choice", "numeric": "numeric", "cloze": "cloze",
-              "errata": "spot the error"}  # fmt: skip
+              "errata": "spot the error", "drill": "coding drill"}  # fmt: skip
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 RATING_NAME = {"en": {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}, "zh": {1: "重来", 2: "困难", 3: "良好", 4: "简单"}}
 
@@ -36,6 +36,9 @@ T = {  # the few UI strings, in both languages
     "wrong": {"en": "Wrong", "zh": "错误"},
     "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
              "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
+    "drill_start": {"en": "Enter starts the drill (the stub opens in $VISUAL/$EDITOR if set; judged when you return)"
+                          " · q quit",
+                    "zh": "回车 开始练习（若设置了 $VISUAL/$EDITOR 会打开初始代码；返回后评测）· q 退出"},
     "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
     "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
 }
@@ -435,6 +438,10 @@ def stats_parts(s) -> list:
         else "True retention: no reviews of mature cards yet",
         f"Streak: {s.streak_days} day{'s' if s.streak_days != 1 else ''}",
     ]  # fmt: skip
+    drills = s.extra.get("drills") if isinstance(s.extra, dict) else None
+    if drills:
+        lines.append("Drills per topic (passed/tried/total): "
+                     + " · ".join(f"{topic} {d['passed']}/{d['tried']}/{d['drills']}" for topic, d in drills.items()))
     if s.leeches:
         lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
                      + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip
