@@ -43,7 +43,7 @@ def cases(seed: int) -> list[Case]:
 def run(impl, seed: int = 0) -> list:
     g = generator(seed + 3)
     all_cases = cases(seed)
-    plain = Case(dict(zip(("logits", "target"), batch(g, 5, 6))))
+    plain = Case(dict(zip(("logits", "target"), batch(g, 5, 6), strict=True)))
     logits, target = plain.args["logits"], plain.args["target"]
     doubled = Case({"logits": torch.cat([logits, logits]), "target": torch.cat([target, target])})
     il, it = batch(g, 6, 5, ignore=(0, 3))

@@ -106,7 +106,7 @@ def informative(seed: int = 0) -> list:
     all_cases = cases(seed)
     d = 8
     w = gain(g, d)
-    big = spread(g, 2, 3, d)
+    spread(g, 2, 3, d)  # as in run(): keeps the generator in step
     offset = torch.full((2, 4), 3.0, dtype=torch.float64) + randn(g, 2, 4) * 0.1
     tiny = randn(g, 4, d, scale=1e-3)
     varied = spread(g, 4, 6)
