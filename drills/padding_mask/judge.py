@@ -1,20 +1,25 @@
 """Judge for the key-padding-mask drill: what sits in the padded keys and values changes no output, the
-weight is shared by every real key (the last one included) and rows sum to 1, a sequence of length 0 gives
-zeros instead of nan, several shapes (T != S, T = 1, one head, lengths 1 and S); reuses the padding_mask
-verifier with the learner's function."""
+weight is shared by every real key (the last one included) and rows sum to 1, the 1/sqrt(d) scale, a
+sequence of length 0 gives zeros instead of nan, several shapes (T != S, T = 1, one head, lengths 1 and
+S); reuses the padding_mask verifier with the learner's function."""
 
 import torch
 from _judge import (
     Case,
+    DrillCheck,
+    Failed,
     check_true,
     compare,
     differs,
+    example_text,
+    failed,
     generator,
     inputs_unchanged,
     not_one_hot,
     randn,
     same_shape_and_dtype,
     sibling,
+    small,
     unchanged_by,
     verifier_checks,
 )
@@ -46,7 +51,8 @@ def inputs(seed: int) -> dict:
     moved = {**base, "k": torch.where(pad[:, None, :, None], junk, base["k"]),
              "v": torch.where(pad[:, None, :, None], -junk[..., :3], base["v"])}  # fmt: skip
     eye = [Case({"q": randn(g, 1, 1, 1, 2), "k": randn(g, 1, 1, 4, 2), "lengths": torch.tensor([3])}),  # small to show
-           Case({"q": randn(g, 3, 2, 4, 8), "k": randn(g, 3, 2, 6, 8), "lengths": torch.tensor([6, 3, 1])})]
+           Case({"q": randn(g, 3, 2, 4, 8), "k": randn(g, 3, 2, 6, 8), "lengths": torch.tensor([6, 3, 1])}),
+           Case({"q": randn(g, 2, 1, 3, 16), "k": randn(g, 2, 1, 5, 16), "lengths": torch.tensor([5, 4])})]  # d = 16
     empty = [Case(qkv(g, 3, 2, 4, 5, 8, 3, [3, 0, 5])), Case(qkv(g, 2, 1, 1, 3, 4, 2, [0, 0], torch.float32))]
     return {"base": base, "moved": moved, "eye": eye, "empty": empty}
 
@@ -59,6 +65,36 @@ def weights_of(fn):
         return fn(q, k, torch.eye(S, dtype=q.dtype).expand(*k.shape[:-1], S).clone(), lengths)
 
     return weights
+
+
+def real_keys_share(name, impl, cases_, atol=1e-9):
+    """Whatever the scale: every real key gets a positive weight, every padded key 0, each row sums to 1."""
+    worst = 0.0
+    for c in cases_:
+        try:
+            w = c.call(weights_of(impl))
+        except Failed as exc:
+            return failed(name, str(exc))
+        k, lengths = c.args["k"], c.args["lengths"]
+        if w.shape != (*c.args["q"].shape[:-1], k.shape[-2]):
+            return failed(name, f"returned shape {tuple(w.shape)} for v = identity")
+        real = (torch.arange(k.shape[-2]) < lengths[:, None])[:, None, None, :].expand(w.shape)  # (B, H, T, S)
+        problems = []
+        if not bool(torch.isfinite(w).all()):
+            problems.append("nan/inf weights")
+        elif not bool((w[real] > 0).all()):
+            problems.append("a real key got weight 0")
+        elif bool((w[~real] != 0).any()):
+            problems.append("a padded key got weight")
+        err = float((w.double().sum(-1) - 1).abs().max())
+        if not problems and not err <= atol:
+            problems.append(f"rows sum to 1 ± {err:.3g}")
+        if problems:
+            ex = example_text(c.shown(), "positive on keys < length, 0 after, rows summing to 1", w) if all(
+                small(v) for v in c.args.values()) else ""  # fmt: skip
+            return DrillCheck(name, 0.0, err, atol, False, f"weights (v = identity): {problems[0]}", "≈", ex)
+        worst = max(worst, err)
+    return DrillCheck(name, 0.0, worst, atol, True)
 
 
 def attention(impl):
@@ -84,7 +120,8 @@ def run(impl, seed: int = 0) -> list:
         inputs_unchanged("input_not_modified", impl, all_cases[0]),
         unchanged_by("padded_keys_ignored", impl, Case(x["base"]), Case(x["moved"]), atol=1e-9,
                      note="only the padded keys and values changed; every query's output must stay"),  # fmt: skip
-        compare("real_keys_share_all_weight", weights_of(impl), weights_of(reference), x["eye"], atol=1e-9),
+        real_keys_share("real_keys_share_all_weight", impl, x["eye"]),
+        compare("scaled_by_sqrt_d", weights_of(impl), weights_of(reference), x["eye"], atol=1e-9),
         compare("empty_sequence_gives_zeros", impl, reference, x["empty"], atol=1e-6),
         compare("matches_reference", impl, reference, all_cases, atol=1e-5, rtol=1e-4),
         *verifier_checks("padding_mask", seed, keep=lambda n: n != "unmasked_leak_into_real_tokens",
