@@ -12,6 +12,6 @@ def batch_norm(x: torch.Tensor, running_mean: torch.Tensor, running_var: torch.T
     UNBIASED variance (divide by n - 1) for running_var. training=False: normalise with the running
     statistics and return them unchanged. y = (x - mean) / sqrt(var + eps) * weight + bias.
     Returns (y, new_running_mean, new_running_var) as new tensors; does not modify any input.
-    Banned: F.batch_norm, torch.batch_norm, nn.BatchNorm1d/2d/3d.
+    Banned: F.batch_norm, torch.batch_norm, torch.native_batch_norm, nn.BatchNorm1d/2d/3d, F.instance_norm.
     """
     raise NotImplementedError("write batch_norm")
