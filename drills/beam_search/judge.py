@@ -125,8 +125,8 @@ def property_check(name, runs, expect, cases_, problem):
         why = problem(case.args, tokens, score, (want, want_score))
         if why:
             ex = example_text({"probabilities exp(log_probs)": case.args["log_probs"].exp()}, want, tokens)
-            return failed(name, f"{settings(case.args)}: {why} (expected tokens {want.tolist()}, score "
-                                f"{float(want_score):.4f})", ex)  # fmt: skip
+            return failed(name, f"{settings(case.args)}: {why}; expected tokens {want.tolist()}, score "
+                                f"{float(want_score):.4f}", ex)  # fmt: skip
     return passed(name)
 
 

@@ -51,6 +51,8 @@ def pair(out):
     """(corrupted, labels) stacked into one tensor, so the toolkit's call() accepts it."""
     if not (isinstance(out, (tuple, list)) and len(out) == 2 and all(isinstance(t, torch.Tensor) for t in out)):
         raise TypeError(f"returned {type(out).__name__}; expected a pair (corrupted_ids, labels) of tensors")
+    if out[0].dtype != torch.long or out[1].dtype != torch.long:
+        raise TypeError(f"corrupted_ids is {out[0].dtype} and labels {out[1].dtype}; both must be torch.int64 (long)")
     if out[0].shape != out[1].shape:
         raise TypeError(f"corrupted_ids {tuple(out[0].shape)} and labels {tuple(out[1].shape)} differ in shape")
     return torch.stack([out[0], out[1]])
