@@ -170,6 +170,7 @@ def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks
     bank = card_bank(banks, types)
     check_filters(bank, topics, tags)
     store = open_store(write=True)
+    store.adopt_renamed(bank.renames)  # renamed or merged questions keep their history
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
         from dataclasses import replace
