@@ -178,6 +178,11 @@ class Bank:
     def topics(self) -> list[str]:
         return list(dict.fromkeys(q.topic for q in self.questions))
 
+    @cached_property
+    def renames(self) -> dict[str, str]:
+        """Old id -> the id that replaced it (`renamed_from`), for ids no question uses any more."""
+        return {old: q.id for q in self.questions for old in q.renamed_from if old not in self.by_id}
+
 
 # --- validation ------------------------------------------------------------------------------
 

@@ -17,9 +17,12 @@ import click
 from . import __version__
 from .cli_backup import backup
 from .cli_contrib import new
+from .cli_drill import drill
 from .cli_plan import plan
 from .errors import TYPES, QuizError
 from .safe_text import clean
+
+CARD_TYPES = (*TYPES, "drill")  # what study and exam can show: the bank's types and coding drills
 
 
 def default_lang() -> str:
@@ -125,6 +128,17 @@ def load_bank(banks: tuple[Path, ...]):
     return bank
 
 
+def card_bank(banks: tuple[Path, ...], types: tuple[str, ...] = ()):
+    """The bank plus the coding drills as cards (type `drill`), kept to `types` if given."""
+    from .bank import Bank
+    from .drill_log import with_drills
+
+    bank = with_drills(load_bank(banks))
+    if types:
+        bank = Bank(tuple(q for q in bank.questions if q.type in types), bank.titles)
+    return bank
+
+
 def open_store(write: bool = False):
     """The study database; `write`: this command records something (health check, daily backup)."""
     from .paths import data_dir
@@ -151,7 +165,7 @@ def cli():
 @cli.command()
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable); see `quiz topics`.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
-@click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this card type (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(CARD_TYPES), help="Only this card type (repeatable).")
 @click.option("--cram", is_flag=True, help="Study every matching card now without changing the schedule.")
 @click.option("--new", "new_per_day", type=click.IntRange(0), help="New cards per day for this session.")
 @click.option("--max-reviews", type=click.IntRange(0), help="Maximum reviews per day for this session.")
@@ -164,12 +178,13 @@ def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks
     from .interactive import study as run_study
     from .session import Limits, Session, without_drafts
 
-    bank = load_bank(banks)
+    bank = card_bank(banks, types)
     check_filters(bank, topics, tags)
     bank, drafts = without_drafts(bank)
     for problem in drafts:  # `quiz new` scaffolds: refused until their TODOs are filled in
         click.echo(printable(f"{problem}; skipped until it is filled in (quiz check)"), err=True)
     store = open_store(write=True)
+    store.adopt_renamed(bank.renames)  # renamed or merged questions keep their history
     limits = Limits.from_store(store)
     if new_per_day is not None or max_reviews is not None:
         from dataclasses import replace
@@ -194,19 +209,20 @@ def study(topics, tags, types, cram, new_per_day, max_reviews, seed, lang, banks
               help="Time limit, counted down while each question is open; what is open at the end is unanswered.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(CARD_TYPES), help="Only this card type (repeatable).")
 @click.option("--seed", type=int, help="Seed for choosing and shuffling questions.")
 @click.option("--answers", "answers_file", type=click.File("r", encoding="utf-8"),
               help="Answer from this file, one line per question (mcq letter or text, number, cloze gaps "
                    "split by |, y/n for self-rated; empty: unanswered); no terminal needed.")  # fmt: skip
 @lang_option
 @bank_option
-def exam(count, minutes, topics, tags, seed, answers_file, lang, banks):
+def exam(count, minutes, topics, tags, types, seed, answers_file, lang, banks):
     """Mock interview: N random questions across topics, no hints, scored at the end."""
     if answers_file is None:
         require_terminal("exam")
     from .session import Session, exam_queue, without_drafts
 
-    bank, _drafts = without_drafts(load_bank(banks))
+    bank, _drafts = without_drafts(card_bank(banks, types))
     rng = random.Random(seed)
     check_filters(bank, topics, tags)
     items = exam_queue(bank, count, rng, topics=tuple(topics), tags=tuple(tags))
@@ -328,9 +344,10 @@ def topics(as_json, lang, banks):
 def check(fmt, codes, ref, run_verifiers, banks):
     """Validate every question bank; exit 1 listing file:line problems if any."""
     if codes:
+        from .drills import CODES as DRILL_CODES
         from .problems import CODES
 
-        for code, meaning in CODES.items():
+        for code, meaning in {**CODES, **DRILL_CODES}.items():
             click.echo(f"{code}  {meaning}")
         return
     from .bank import default_dirs, load
@@ -339,6 +356,10 @@ def check(fmt, codes, ref, run_verifiers, banks):
     dirs = default_dirs(list(banks))
     bank, problems = load(dirs, strict=False)
     problems += lint(bank, dirs, ref=ref, run_verifiers=run_verifiers)
+    from .drills import check_all as check_drills
+    from .drills import names as drill_names
+
+    problems += check_drills(bank)
     problems = sorted(problems)
     if fmt == "json":
         from dataclasses import asdict
@@ -350,7 +371,8 @@ def check(fmt, codes, ref, run_verifiers, banks):
     if problems:
         click.echo(f"{len(problems)} problem(s) in the banks.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.topics)} topics, no problems.", err=True)
+    click.echo(f"OK: {len(bank.questions)} questions in {len(bank.topics)} topics, {len(drill_names())} drills, "
+               "no problems.", err=True)  # fmt: skip
 
 
 @cli.command()
@@ -506,8 +528,12 @@ def optimize(reset, dry_run):
 def stats(as_json, days, banks):
     """Your progress: per topic, due forecast, true retention, leeches and streak."""
     from . import stats as progress
+    from .drill_log import card_drills, card_drills_dir, drill_stats
 
-    result = progress.compute(load_bank(banks), open_store(), days=days)
+    store = open_store()
+    result = progress.compute(load_bank(banks), store, days=days)
+    if card_drills_dir() is not None:
+        result.extra["drills"] = drill_stats(store, card_drills(card_drills_dir()))
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -581,6 +607,7 @@ def _export_markdown(bank, chosen, lang: str, directory: Path) -> None:
 cli.add_command(new)
 cli.add_command(plan)
 cli.add_command(backup)
+cli.add_command(drill)
 
 if __name__ == "__main__":
     cli()

@@ -15,6 +15,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "type.numeric": {"en": "numeric", "zh": "计算题"},
     "type.cloze": {"en": "cloze", "zh": "填空题"},
     "type.errata": {"en": "spot the error", "zh": "找错题"},
+    "type.drill": {"en": "coding drill", "zh": "编程练习"},
     "counts": {"en": "done {done} · due {due} · new {new}", "zh": "已完成 {done} · 待复习 {due} · 新卡 {new}"},
     "counts.short": {"en": "{done}✓ {due}↻ {new}+", "zh": "{done}✓ {due}↻ {new}+"},
     "badge.new": {"en": "NEW", "zh": "新"},
@@ -40,6 +41,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "accepted": {"en": "answer: {answer}", "zh": "答案：{answer}"},
     "keys": {"en": "1-4 rate · Enter {proposed} · e explain · v verify · u undo · q quit",
              "zh": "1-4 评分 · 回车 {proposed} · e 解释 · v 验证 · u 撤销 · q 退出"},
+    "drill_start": {"en": "Enter starts the drill (the stub opens in $VISUAL/$EDITOR if set; judged when you return)"
+                          " · q quit",
+                    "zh": "回车 开始练习（若设置了 $VISUAL/$EDITOR 会打开初始代码；返回后评测）· q 退出"},
     "self_grade": {"en": "Did you get it right? y / n", "zh": "答对了吗？y / n"},
     "no_verifier": {"en": "This card has no verifier.", "zh": "这张卡片没有验证程序。"},
     "nothing_to_undo": {"en": "Nothing to undo.", "zh": "没有可撤销的答案。"},

@@ -205,17 +205,53 @@ def terminal_keys():
             _keyboard = None
 
 
+@contextlib.contextmanager
+def cooked_terminal():
+    """The terminal back in its normal mode for a while (a drill's editor and prompts), then key-at-a-time again."""
+    kb = _keyboard
+    if kb is not None:
+        kb.__exit__(None, None, None)
+    try:
+        yield
+    finally:
+        if kb is not None:
+            kb.__enter__()
+
+
+def drill_card(question, lang: str, workers: dict, exam: bool = False) -> tuple[str | None, bool | None, int]:
+    """A drill card: Enter opens the editor (or waits for Enter) and judges on return, until pass or q.
+    Returns (given, correct, proposed rating); q before any attempt raises Quit."""
+    from . import drill_ui, drills
+    from .sandbox import Worker
+
+    drill = drills.find(question.id.removeprefix("drill."))
+    if "w" not in workers:  # warm torch in the background while the learner reads the prompt
+        workers["w"] = Worker(drill.directory.parent)
+    ui.console.print(ui.t("drill_start", lang), style="dim")
+    if key({"enter", " ", "q"}) == "q":
+        raise Quit
+    with cooked_terminal():  # the drill's own keys and the editor get the terminal as they expect it
+        outcome = drill_ui.practice(drill, lang, exam=exam, worker=workers["w"], show_prompt=False, fresh=True)
+    if not outcome.attempts:
+        raise Quit
+    return outcome.given(), outcome.passed, outcome.rating()
+
+
 def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
     """Walk the queue until it is empty, the user quits, Ctrl-C or a stop signal; always print the
     summary. Returns the exit status: 0, 1 (an answer could not be saved), 130 (Ctrl-C), 128 + signal."""
     stopped: BaseException | None = None
+    drill_workers: dict = {}
     try:
         with stop_signals(), terminal_keys():
-            _study(session, bank, lang, rng or random.Random())
+            _study(session, bank, lang, rng or random.Random(), drill_workers)
     except (Quit, EOFError):
         ui.console.print()
     except (KeyboardInterrupt, NotSaved, Stopped) as exc:
         stopped = exc
+    finally:
+        for w in drill_workers.values():
+            w.close()
     return finish(lambda: ui.summary_panel(session.summary(), lang), stopped)
 
 
@@ -226,13 +262,17 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
 
     stopped: BaseException | None = None
     unanswered: list[Item] = []
+    drill_workers: dict = {}
     try:
         with stop_signals(), terminal_keys():
-            _exam(session, bank, lang, rng, minutes, unanswered)
+            _exam(session, bank, lang, rng, minutes, unanswered, drill_workers)
     except (Quit, EOFError):
         ui.console.print()
     except (KeyboardInterrupt, NotSaved, Stopped) as exc:
         stopped = exc
+    finally:
+        for w in drill_workers.values():
+            w.close()
     elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
     return finish(lambda: ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang), stopped)
 
@@ -245,33 +285,42 @@ def _undo(session: Session, lang: str) -> None:
         ui.console.print(ui.plain(ui.t("undone", lang, id=undone.question.id), style="yellow"))
 
 
-def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
+def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_workers: dict) -> None:
     while (item := session.current()) is not None:
         p = cards.present(item.question, lang, rng)
         ui.console.print()
         ui.console.print(ui.card_panel(p, item, session.counts(), bank, cram=session.cram))
         started = time.monotonic()
-        try:
-            answer = ask(p)
-        except Undo:
-            _undo(session, lang)
-            continue
+        proposed = None
+        if item.question.type == "drill":  # a coding drill: Enter opens the editor, judged on return
+            given, correct, proposed = drill_card(item.question, lang, drill_workers)
+            answer = Answer(given, correct, None)
+        else:
+            try:
+                answer = ask(p)
+            except Undo:
+                _undo(session, lang)
+                continue
         duration_ms = int((time.monotonic() - started) * 1000)
-        _rate(session, item, p, answer, duration_ms, lang)
+        _rate(session, item, p, answer, duration_ms, lang, proposed)
     ui.console.print("\n" + ui.t("no_more", lang))
     note = session.limit_note(lang)
     if note:
         ui.console.print(ui.plain(note, style="yellow"))
 
 
-def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, duration_ms: int, lang: str) -> bool:
-    """The answer screen and the rating keys; True when the learner undid instead of rating."""
-    ui.console.print(ui.answer_panel(p, answer.correct, answer.shown))
+def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, duration_ms: int, lang: str,
+          proposed: int | None = None) -> bool:  # fmt: skip
+    """The answer screen and the rating keys; True when the learner undid instead of rating. A drill's verdict
+    panel was its answer screen, and it proposes its own rating."""
+    if item.question.type != "drill":
+        ui.console.print(ui.answer_panel(p, answer.correct, answer.shown))
     shown = set()
     if answer.correct is False and item.question.explanation:  # a wrong answer is when the why helps most
         ui.console.print(ui.explanation_panel(item.question, lang))
         shown.add("e")
-    proposed = 3 if answer.correct is None else (3 if answer.correct else 1)
+    if proposed is None:
+        proposed = 3 if answer.correct is None else (3 if answer.correct else 1)
     intervals = session.preview(item)
 
     def bar() -> None:
@@ -307,7 +356,7 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
 
 
 def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None,
-          unanswered: list[Item]) -> None:  # fmt: skip
+          unanswered: list[Item], drill_workers: dict) -> None:  # fmt: skip
     """The questions of a mock interview. With a time limit, a countdown runs while each question is open; at
     the deadline the open question and the rest are scored unanswered (added to `unanswered`)."""
     deadline = time.monotonic() + minutes * 60 if minutes else None
@@ -318,8 +367,12 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
         ui.console.print(ui.exam_panel(p, session.done + 1, total, deadline))
         started = time.monotonic()
         try:
-            answer = ask(p, deadline=deadline, undo=False)
-            correct = answer.correct
+            if item.question.type == "drill":  # judged, no hints; the verdict panel was the answer
+                given, correct, _ = drill_card(item.question, lang, drill_workers, exam=True)
+                answer = Answer(given, correct, None)
+            else:
+                answer = ask(p, deadline=deadline, undo=False)
+                correct = answer.correct
             if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
                 ui.console.print(ui.answer_panel(p, None, None))
                 tick = hint(ui.t("self_grade", lang), deadline, lang)
@@ -329,7 +382,7 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
                 if verdict == "q":
                     raise Quit
                 correct = verdict == "y"
-            else:
+            elif item.question.type != "drill":
                 ui.console.print(ui.answer_panel(p, correct, answer.shown))
         except TimeUp:
             ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
@@ -357,7 +410,7 @@ def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, l
         text = lines[n].strip() if n < len(lines) else ""
         given: str | None = text
         shown: str | list[str] | None = text
-        if not text:
+        if not text or p.question.type == "drill":  # a coding drill is judged on code, not on a line: unanswered
             correct = None
         elif p.question.type == "mcq":
             letter = text.lower() if len(text) == 1 else next(

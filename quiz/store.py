@@ -401,6 +401,37 @@ class Store:
                 raise _explain(self.path, exc) from None
             raise
 
+    def adopt_renamed(self, renames: dict[str, str]) -> list[str]:
+        """Carry progress across a rename or a merge of questions (`renamed_from`): when the new id has no
+        card yet, it takes the card state of the old id reviewed most recently, and the reviews of every old
+        id are relabelled so the history follows the question. One transaction; returns the adopted old ids.
+        Ids whose new card already has its own state are left alone (their log stays under the old id)."""
+        if not renames:
+            return []
+        known = self.known_ids()
+        pending: dict[str, list[str]] = {}
+        for old, new in renames.items():
+            if old in known and new not in known:
+                pending.setdefault(new, []).append(old)
+        if not pending:
+            return []
+
+        def write(c: sqlite3.Connection) -> list[str]:
+            adopted = []
+            for new, olds in sorted(pending.items()):
+                marks = ",".join("?" * len(olds))
+                latest = c.execute(f"SELECT question_id FROM cards WHERE question_id IN ({marks}) "
+                                   "ORDER BY last_review DESC NULLS LAST, question_id LIMIT 1", olds).fetchone()  # fmt: skip
+                if latest is None or c.execute("SELECT 1 FROM cards WHERE question_id = ?", (new,)).fetchone():
+                    continue
+                c.execute("UPDATE cards SET question_id = ? WHERE question_id = ?", (new, latest[0]))
+                c.execute(f"DELETE FROM cards WHERE question_id IN ({marks})", olds)  # the others: merged away
+                c.execute(f"UPDATE reviews SET question_id = ? WHERE question_id IN ({marks})", (new, *olds))
+                adopted += sorted(olds)
+            return adopted
+
+        return self._write(write)
+
     def record(
         self,
         question_id: str,

@@ -19,7 +19,7 @@ from .session import Item, Summary
 
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 RATING_NAME = i18n.RATING_NAME
-TYPE_LABEL = {ty: i18n.t(f"type.{ty}", "en") for ty in ("flashcard", "mcq", "numeric", "cloze", "errata")}
+TYPE_LABEL = {ty: i18n.t(f"type.{ty}", "en") for ty in ("flashcard", "mcq", "numeric", "cloze", "errata", "drill")}
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -527,6 +527,10 @@ def stats_parts(s) -> list:
         else "True retention: no reviews of mature cards yet",
         f"Streak: {s.streak_days} day{'s' if s.streak_days != 1 else ''}",
     ]  # fmt: skip
+    drills = s.extra.get("drills") if isinstance(s.extra, dict) else None
+    if drills:
+        lines.append("Drills per topic (passed/tried/total): "
+                     + " · ".join(f"{topic} {d['passed']}/{d['tried']}/{d['drills']}" for topic, d in drills.items()))
     if s.leeches:
         lines.append("Leeches (forgotten 8+ times; rewrite or split them): "
                      + ", ".join(f"{q} ({n})" for q, n in s.leeches))  # fmt: skip

@@ -1,0 +1,11 @@
+"""Adds weight_decay * param to the gradient (Adam with L2 regularisation), instead of decoupled decay."""
+
+FAILS = "decoupled_weight_decay"
+
+
+def adamw_step(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    g = grad + weight_decay * param
+    m = beta1 * exp_avg + (1 - beta1) * g
+    v = beta2 * exp_avg_sq + (1 - beta2) * g * g
+    p = param - lr * (m / (1 - beta1**step)) / ((v / (1 - beta2**step)).sqrt() + eps)
+    return p, m, v

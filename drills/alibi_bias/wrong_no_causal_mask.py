@@ -1,0 +1,11 @@
+"""Uses -m |i - j| everywhere (the symmetric variant) and never masks the future."""
+
+import torch
+
+FAILS = "future_masked"
+
+
+def alibi_bias(n_heads, seq_len):
+    m = torch.tensor([2 ** (-8 * h / n_heads) for h in range(1, n_heads + 1)], dtype=torch.float64)
+    i, j = torch.arange(seq_len)[:, None], torch.arange(seq_len)[None, :]
+    return -m[:, None, None] * (i - j).abs()

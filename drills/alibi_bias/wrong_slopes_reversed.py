@@ -1,0 +1,11 @@
+"""Gives the first head the smallest slope (the list reversed)."""
+
+import torch
+
+FAILS = "slopes_power_of_two"
+
+
+def alibi_bias(n_heads, seq_len):
+    m = torch.tensor([2 ** (-8 * h / n_heads) for h in range(n_heads, 0, -1)], dtype=torch.float64)
+    i, j = torch.arange(seq_len)[:, None], torch.arange(seq_len)[None, :]
+    return (-m[:, None, None] * (i - j)).masked_fill(j > i, float("-inf"))

@@ -1,0 +1,38 @@
+"""Recounts every step but never applies the merge to the words, only skipping pairs already chosen."""
+
+FAILS = "counts_recomputed_after_each_merge"
+
+
+def merge(word, pair):
+    out, i = [], 0
+    while i < len(word):
+        if i + 1 < len(word) and (word[i], word[i + 1]) == pair:
+            out.append(word[i] + word[i + 1])
+            i += 2
+        else:
+            out.append(word[i])
+            i += 1
+    return tuple(out)
+
+
+def count(word_freqs):
+    counts = {}
+    for word, freq in word_freqs.items():
+        for pair in zip(word, word[1:]):
+            counts[pair] = counts.get(pair, 0) + freq
+    return counts
+
+
+def bpe_train(corpus, num_merges):
+    word_freqs = {}
+    for w in corpus.split():
+        word_freqs[tuple(w)] = word_freqs.get(tuple(w), 0) + 1
+    merges = []
+    for _ in range(num_merges):
+        counts = {p: c for p, c in count(word_freqs).items() if p not in merges}
+        if not counts:
+            break
+        best = min(counts, key=lambda p: (-counts[p], p))
+        merges.append(best)
+        merged = {merge(w, best): f for w, f in word_freqs.items()}  # noqa: F841  (computed, never used)
+    return merges

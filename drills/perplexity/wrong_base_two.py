@@ -1,0 +1,11 @@
+"""Raises 2 to the NLL measured in nats (mixing bits and nats)."""
+
+import torch
+
+FAILS = "exp_of_mean_nll"
+
+
+def perplexity(logits, tokens, mask=None):
+    mask = torch.ones_like(tokens, dtype=torch.bool) if mask is None else mask
+    nll = -torch.log_softmax(logits[:, :-1], -1).gather(-1, tokens[:, 1:].unsqueeze(-1)).squeeze(-1)
+    return 2 ** nll[mask[:, 1:]].mean()

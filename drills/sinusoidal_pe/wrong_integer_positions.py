@@ -1,0 +1,13 @@
+"""Casts positions to int before use, so fractional positions are truncated."""
+
+import torch
+
+FAILS = "fractional_positions"
+
+
+def sinusoidal_pe(positions, d):
+    w = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    angle = positions.long().double()[:, None] * w
+    pe = torch.empty(len(positions), d, dtype=torch.float64)
+    pe[:, 0::2], pe[:, 1::2] = angle.sin(), angle.cos()
+    return pe

@@ -1,0 +1,74 @@
+"""1/sqrt(d) keeps attention logits O(1) only while q and k are uncorrelated: once they align (as trained
+queries and keys do) q.k grows like d, so the 1/sqrt(d) logits grow like sqrt(d) (2x from d = 64 to 256),
+while muP's 1/d keeps them constant; QK-norm (RMS-normalising q and k) bounds every scaled logit by sqrt(d)
+and makes the logits independent of how large W_Q and W_K grow (scaling W_Q by 10 scales plain logits by 10
+and leaves QK-normed ones unchanged).
+
+For independent entries of variance 1, Var(q.k) = d, so q.k/sqrt(d) has std 1 at every width and q.k/d has
+std 1/sqrt(d). For aligned vectors (k = q + small noise) q.k ~ |q|^2 ~ d. With q and k normalised to RMS 1,
+|q| = |k| = sqrt(d) and |q.k| <= d (Cauchy-Schwarz), so |q.k|/sqrt(d) <= sqrt(d). Yang et al. 2021 (Tensor
+Programs V), the muP attention scale 1/d; Dehghani et al. 2023, QK normalization.
+"""
+
+import torch
+from _kit import check, check_at_most, main
+
+N = 2048  # (q, k) pairs per width
+
+
+def rms_normalize(x: torch.Tensor) -> torch.Tensor:
+    """(..., d) -> (..., d) with RMS 1 over the last dim (RMSNorm without gain)."""
+    return x / x.pow(2).mean(-1, keepdim=True).sqrt()
+
+
+def mup_scale(d: int) -> float:
+    return 1.0 / d
+
+
+def run(seed: int = 0, qk_norm=rms_normalize, mup_scale=mup_scale) -> list:
+    g = torch.Generator().manual_seed(seed)
+    out = {}
+    for d in (64, 256):
+        q = torch.randn(N, d, generator=g, dtype=torch.float64)  # (N, d)
+        k_indep = torch.randn(N, d, generator=g, dtype=torch.float64)
+        k_aligned = q + 0.3 * torch.randn(N, d, generator=g, dtype=torch.float64)  # a key its query has found
+        dots_indep, dots_aligned = (q * k_indep).sum(-1), (q * k_aligned).sum(-1)  # (N,)
+        out[d] = dict(
+            std_sqrt=(dots_indep / d**0.5).std(),
+            std_mup=(dots_indep * mup_scale(d)).std(),
+            aligned_sqrt=(dots_aligned / d**0.5).mean(),
+            aligned_mup=(dots_aligned * mup_scale(d)).mean(),
+        )
+
+    # QK-norm against growing projection weights
+    d, T = 64, 32
+    x = torch.randn(T, d, generator=g, dtype=torch.float64)
+    w_q, w_k = (torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5 for _ in range(2))
+
+    def logits(wq, wk, normed):
+        q, k = x @ wq, x @ wk  # (T, d)
+        if normed:
+            q, k = qk_norm(q), qk_norm(k)
+        return q @ k.T / d**0.5  # (T, T)
+
+    plain_growth = (logits(10 * w_q, w_k, False) / logits(w_q, w_k, False)).mean()
+    normed_change = (logits(10 * w_q, 10 * w_k, True) - logits(w_q, w_k, True)).abs().max()
+    normed_max = logits(100 * w_q, 100 * w_k, True).abs().max()
+
+    return [
+        check("indep_std_sqrt_scale_d64", 1.0, out[64]["std_sqrt"], rel_tol=0.06),
+        check("indep_std_sqrt_scale_d256", 1.0, out[256]["std_sqrt"], rel_tol=0.06),
+        check("indep_std_mup_scale_d256", 256**-0.5, out[256]["std_mup"], rel_tol=0.06),
+        # aligned: q.(q + 0.3 n) has mean d, so the 1/sqrt(d) logit is sqrt(d) and the 1/d logit is 1
+        check("aligned_sqrt_scale_growth_64_to_256", 2.0, out[256]["aligned_sqrt"] / out[64]["aligned_sqrt"],
+              rel_tol=0.02),
+        check("aligned_mup_logit_d64", 1.0, out[64]["aligned_mup"], rel_tol=0.02),
+        check("aligned_mup_logit_d256", 1.0, out[256]["aligned_mup"], rel_tol=0.02),
+        check("plain_logits_grow_with_w_q", 10.0, plain_growth, rel_tol=1e-9),
+        check("qk_norm_logits_ignore_weight_scale", 0.0, normed_change, abs_tol=1e-9),
+        check_at_most("qk_norm_logit_bound_sqrt_d", d**0.5 + 1e-9, normed_max),
+    ]
+
+
+if __name__ == "__main__":
+    main(run)
