@@ -11,11 +11,11 @@ from quiz.bank import Bank, Question
 from quiz.store import Store
 
 
-def at(t):
+def at(t, rating=3):
     from datetime import datetime, timezone
 
     def schedule(state):
-        return scheduler.review(state, 3, datetime.fromtimestamp(t, timezone.utc))
+        return scheduler.review(state, rating, datetime.fromtimestamp(t, timezone.utc))
 
     return schedule
 
@@ -60,7 +60,9 @@ def test_study_adopts_the_history_of_a_merged_card(quiz_home, tmp_path, monkeypa
         encoding="utf-8")  # fmt: skip
     monkeypatch.setenv("QUIZ_QUESTIONS_DIR", str(bank))
     store = Store.open(quiz_home)
-    store.record("t.old", 3, now=scheduler.utcnow().timestamp(), schedule=at(scheduler.utcnow().timestamp()))
+    # Easy: the card graduates (due in days). A Good would leave it in learning, due in 10 minutes, and study
+    # shows a learning card up to 20 minutes early when nothing else is left (the session branch's learn-ahead).
+    store.record("t.old", 4, now=scheduler.utcnow().timestamp(), schedule=at(scheduler.utcnow().timestamp(), 4))
     store.close()
     env = {**os.environ, "QUIZ_HOME": str(quiz_home), "QUIZ_QUESTIONS_DIR": str(bank), "QUIZ_LANG": "en"}
     quiz = shutil.which("quiz", path=os.path.dirname(sys.executable)) or "quiz"
