@@ -51,15 +51,20 @@ def _listing(as_json: bool, lang: str) -> None:
     from . import ui
 
     store = Store.open(data_dir())
-    table = Table(title="Drills: `quiz drill NAME` to practise one", title_justify="left")
-    table.add_column("drill", no_wrap=True)
-    table.add_column("topic")
-    table.add_column("status")
-    table.add_column("title", overflow="fold")
+    table = Table(title="Drills: `quiz drill NAME` to practise one", title_justify="left", box=None,
+                  pad_edge=False)  # fmt: skip
+    # one line per drill at any width: the name and status never shrink, the title gives way first
+    table.add_column("drill", no_wrap=True, min_width=max((len(d.name) for d in found), default=5))
+    table.add_column("status", no_wrap=True, min_width=11)
+    narrow = ui.console.width < 72  # below that the topic column is left out rather than squeezed
+    if not narrow:
+        table.add_column("topic", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
     colours = {"passed": "green", "failing": "red", "due": "yellow", "never tried": "dim"}
     for d in found:
         st = status(d, store)
-        table.add_row(Text(d.name), Text(d.topic), Text(st, style=colours[st]), Text(d.title.get(lang)))
+        topic = [] if narrow else [Text(d.topic)]
+        table.add_row(Text(d.name), Text(st, style=colours[st]), *topic, Text(d.title.get(lang)))
     ui.console.print(table)
 
 
