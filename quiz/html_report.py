@@ -183,7 +183,8 @@ def compact(text: str) -> str:
     text = re.sub(r"\n\s+", "\n", text)
     for _ in range(3):  # a group without attributes around one element draws the same without it
         text = re.sub(r"<g>\n(<[^<>]*/>)\n</g>", r"\1", text)
-    return text
+    text = re.sub(r' d="([^"]*)"', lambda m: ' d="' + " ".join(m.group(1).split()) + '"', text)  # one-line paths
+    return text.replace(">\n<", "><")
 
 
 def figure_id(verifier: str, figure) -> str:

@@ -121,8 +121,8 @@ WRONG = {
     "block_scaled_skip": ("residual_gradient", {"block": block_scaled_skip},
                           {"residual_grad_norm_ratio_at_least", "identity_path_when_blocks_are_off"}),
     "mup_scale_is_sqrt": ("qk_logit_scale", {"mup_scale": lambda d: d**-0.5},
-                          {"indep_std_mup_scale_d256", "aligned_mup_logit_d64", "aligned_mup_logit_d256"}),
-    "mup_scale_off_by_4": ("qk_logit_scale", {"mup_scale": lambda d: 1 / (d + 4)}, {"aligned_mup_logit_d64"}),
+                          {"indep_std_mup_scale_d256", "aligned_mup_logit_stays_1"}),
+    "mup_scale_off_by_4": ("qk_logit_scale", {"mup_scale": lambda d: 1 / (d + 4)}, {"aligned_mup_logit_stays_1"}),
     "qk_norm_missing": ("qk_logit_scale", {"qk_norm": qk_norm_forgotten},
                         {"qk_norm_logits_ignore_weight_scale", "qk_norm_logit_bound_sqrt_d"}),
 }  # fmt: skip

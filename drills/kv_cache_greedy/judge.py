@@ -110,7 +110,10 @@ def trace(impl, case):
 
 
 def shown(case, want, got):
-    return example_text({"prompt": case[1], "n_new": case[2]}, want, got)
+    """The prompt, then only the generated tokens expected and got (at most 8 per row)."""
+    t0 = case[1].shape[-1]
+    tail = (lambda t: t[..., t0:] if isinstance(t, torch.Tensor) and t.dim() == want.dim() else t)  # noqa: E731
+    return example_text({"prompt": case[1], "n_new": case[2]}, tail(want), tail(got))
 
 
 def verdicts(impl, seed: int):

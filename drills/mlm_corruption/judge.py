@@ -83,7 +83,9 @@ def shown(ids, corrupted, labels):
     """input_ids, corrupted_ids and labels row by row, for a small input."""
     if ids.numel() > 64:
         return ""
-    rows = lambda t: [f"  {r}" for r in t.reshape(-1, t.shape[-1] if t.dim() else 1).tolist()]  # noqa: E731
+    cut = ids.dim() > 0 and ids.shape[-1] > 8  # at most 8 values per row; the rest is elided
+    rows = lambda t: [f"  {r}" + (" …" if cut else "")  # noqa: E731
+                      for r in t.reshape(-1, t.shape[-1] if t.dim() else 1)[:, :8].tolist()]
     return "\n".join(["input_ids:", *rows(ids), "corrupted_ids:", *rows(corrupted), "labels:", *rows(labels)])
 
 
