@@ -92,18 +92,21 @@ def greedy(log_probs, bos, eos, width, max_len):
 
 
 class Runs:
-    """impl's (tokens, score) per case, computed once: each case's answer, or the Failed it raised."""
+    """impl's (tokens, score) per case, computed once: each case's answer, or the Failed it raised. The memo
+    keeps each case alive beside its answer, so an id can never be reused by a later case."""
 
     def __init__(self, impl):
         self.impl, self.memo = impl, {}
 
     def __call__(self, case):
-        if id(case) not in self.memo:
+        seen = self.memo.get(id(case))
+        if seen is None or seen[0] is not case:
             try:
-                self.memo[id(case)] = (case.call(part(self.impl, 0)), case.call(part(self.impl, 1)))
+                out = (case.call(part(self.impl, 0)), case.call(part(self.impl, 1)))
             except Failed as exc:
-                self.memo[id(case)] = exc
-        out = self.memo[id(case)]
+                out = exc
+            seen = self.memo[id(case)] = (case, out)
+        out = seen[1]
         if isinstance(out, Failed):
             raise out
         return out
