@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .bank import TOPIC_RE, Map, Seq, Text, _Validator, display_path, parse_yaml
-from .paths import ROOT
+from .paths import DRILLS_DIR
 from .problems import Problem
 
-DRILLS_DIR = ROOT / "drills"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED_FILES = ("stub.py", "reference.py", "judge.py")
 MIN_WRONG = 4

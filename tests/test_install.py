@@ -1,5 +1,6 @@
 """The wheel carries the banks and verifiers (as quiz/_data/...), and paths.py finds them there."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -46,3 +47,15 @@ def test_paths_prefer_package_data_and_fall_back_to_the_checkout(tmp_path, monke
     (tmp_path / "questions").mkdir()
     assert paths._data("questions") == tmp_path / "questions"
     assert paths._data("verifiers") == ROOT / "verifiers"
+
+
+def test_the_wheel_ships_every_drill_and_the_loader_finds_them_there(wheel, tmp_path):
+    names = set(wheel.namelist())
+    expected = {f"quiz/_data/drills/{p.relative_to(ROOT / 'drills')}" for p in (ROOT / "drills").rglob("*")
+                if p.is_file() and p.suffix in (".py", ".yaml", ".json") and "__pycache__" not in p.parts}  # fmt: skip
+    assert len([n for n in expected if n.endswith("/drill.yaml")]) >= 30 and expected <= names
+    wheel.extractall(tmp_path)  # the installed layout: the loader must look in quiz/_data/drills, not a checkout
+    code = "from quiz import drills; print(drills.drills_dir(), len(drills.load()[0]))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)}, check=True).stdout.split()  # fmt: skip
+    assert out[0] == str(tmp_path / "quiz" / "_data" / "drills") and int(out[1]) >= 30
