@@ -27,8 +27,8 @@ def parse_number(text: str, percent_unit: bool = False) -> float | None:
     A trailing % means "percent": 12% is 12 when the question's unit is "%", else 0.12.
     Returns None when the text is not a number.
     """
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    s = re.sub(r"(?<=\d)[,_'](?=\d{3})", "", s)  # thousands separators
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u2212", "-")  # Unicode minus
+    s = re.sub(r"(?<=\d)[,_'](?=\d{3}(?!\d))", "", s)  # thousands separators: groups of exactly 3 digits
     m = _NUMBER.match(s)
     if not m:
         return None
