@@ -97,7 +97,8 @@ def run(seed: int = 0, cache_bytes=kv_cache_bytes) -> list:
     checks = [check("cached_decode_vs_full_forward", 0.0, (logits - forward(p64, tokens)).abs().max(), abs_tol=1e-10)]
     hd = D_MODEL // N_HEADS
     for dtype in (torch.float64, torch.float32, torch.float16):
-        p = {**p64, "embed": p64["embed"].to(dtype), "layers": [{k: v.to(dtype) for k, v in w.items()} for w in p64["layers"]]}
+        layers = [{k: v.to(dtype) for k, v in w.items()} for w in p64["layers"]]
+        p = {**p64, "embed": p64["embed"].to(dtype), "layers": layers}
         measured = nbytes(decode(p, tokens)[1]) if dtype != torch.float64 else nbytes(cache)
         size = torch.tensor([], dtype=dtype).element_size()
         checks.append(check(f"formula_vs_decode_cache_{str(dtype).removeprefix('torch.')}",
