@@ -10,6 +10,8 @@ import torch
 from _kit import check, main
 from torch import nn
 
+from quiz.params import attention_score_entries, head_dim
+
 
 def multihead_attention(x, w_qkv, w_o, n_heads):
     """x (B, T, d); w_qkv (3d, d) = [W_q; W_k; W_v]; w_o (d, d). Heads by reshape."""
@@ -60,7 +62,7 @@ def run(seed: int = 0, attention=multihead_attention) -> list:
     with torch.no_grad():
         mha.in_proj_weight.copy_(w_qkv)
         mha.out_proj.weight.copy_(w_o)
-    ref, _ = mha(x, x, x, need_weights=False)
+    ref, weights = mha(x, x, x, need_weights=True, average_attn_weights=False)  # weights (B, h, T, T)
 
     expected_flops = 8 * B * T * d * d + 4 * B * T * T * d  # projections + (QKᵀ and AV)
     exact = 1e-12  # float64, same arithmetic in a different order
@@ -70,6 +72,10 @@ def run(seed: int = 0, attention=multihead_attention) -> list:
         check("matmul_flops_h1", expected_flops, count_flops(attention, x, w_qkv, w_o, 1)),
         check(f"matmul_flops_h{h}", expected_flops, count_flops(attention, x, w_qkv, w_o, h)),
         check(f"matmul_flops_loop_h{h}", expected_flops, count_flops(loop_over_heads, x, w_qkv, w_o, h)),
+        # the formulas cards grade with, against what torch's own layer builds
+        check("head_dim_vs_nn_mha", mha.head_dim, head_dim(d, h), abs_tol=0),
+        check("attention_weight_entries_vs_nn_mha", weights.numel(), attention_score_entries(T, h, B), abs_tol=0,
+              note="B·h·T² weights, one T×T matrix per head per sequence"),
     ]
 
 
