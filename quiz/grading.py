@@ -71,6 +71,6 @@ def letter(index: int) -> str:
     return chr(ord("a") + index)
 
 
-def proposed_rating(correct: bool) -> int:
-    """Auto-graded cards propose Again (1) when wrong and Good (3) when right."""
-    return 3 if correct else 1
+def proposed_rating(correct: bool | None) -> int:
+    """The rating Enter accepts: Again (1) for a wrong auto-graded answer, else Good (3) (right, or self-rated)."""
+    return 1 if correct is False else 3

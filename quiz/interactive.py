@@ -13,7 +13,7 @@ import time
 
 import click
 
-from . import cards, ui
+from . import cards, grading, ui
 from .bank import Bank
 from .session import Session
 from .store import AnswerNotSaved
@@ -171,7 +171,7 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random) -> None:
         ui.console.print(ui.answer_panel(p, correct, given))
         if correct is False and item.question.explanation:  # a wrong answer is when the why helps most
             ui.console.print(ui.explanation_panel(item.question, lang))
-        proposed = 3 if correct is None else (3 if correct else 1)
+        proposed = grading.proposed_rating(correct)
         ui.console.print(ui.rating_bar(session.preview(item), lang, proposed))
         ui.console.print(ui.t("keys", lang, proposed=ui.RATING_NAME[lang][proposed]), style="dim")
         while True:
@@ -239,5 +239,5 @@ def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None
             correct = correct == "y"
         else:
             ui.console.print(ui.answer_panel(p, correct, given))
-        save(session, 3 if correct else 1, given=given, correct=correct,
+        save(session, grading.proposed_rating(correct), given=given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip

@@ -116,3 +116,23 @@ def test_normalise_exact():
     assert grading.normalise("甲，乙。") == "甲,乙"
     assert grading.normalise("'quoted'") == "quoted"
     assert grading.cloze_correct("   ", ["", " "]) is False  # an empty answer never matches an empty gap
+
+
+def test_proposed_rating_is_the_one_the_loops_use():
+    import inspect
+
+    from quiz import interactive
+
+    assert [grading.proposed_rating(c) for c in (None, True, False)] == [3, 3, 1]
+    for loop in (interactive._study, interactive._exam):
+        src = inspect.getsource(loop)
+        assert "grading.proposed_rating(correct)" in src and "3 if correct" not in src
+
+
+def test_one_definition_of_cjk_ranges():
+    from quiz import bank, safe_text, wrap
+
+    assert wrap.CJK is safe_text.CJK and bank.CJK is safe_text.CJK
+    assert f"[{safe_text.CJK}]" in bank.CJK_SPACE_RE.pattern and f"[{safe_text.CJK}]" in wrap.HAS_CJK.pattern
+    assert bank.CJK_SPACE_RE.sub("", "注意 力，ｱ ｲ a b") == "注意力，ｱｲ a b"
+    assert all(wrap.HAS_CJK.search(c) for c in "中。ｱ（⺀豈") and not wrap.HAS_CJK.search("aé—")
