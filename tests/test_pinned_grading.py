@@ -3,7 +3,9 @@
 The number rule, decided here: a comma, underscore or apostrophe is a thousands separator only between
 groups of exactly three digits ("1,500" is 1500, "12,345,678" is 12345678). Anything else with a comma
 ("1,5", "0,5", "1,5000", "1,23,456") is ambiguous (a decimal comma? a typo?) and is NOT a number, so the
-learner is asked again instead of being graded on a guess. The decimal mark is "." only.
+learner is asked again instead of being graded on a guess. The decimal mark is "." only. A space works
+like the comma ("1 000" is 1000, "1 5" is not a number); other spaces (around a sign, a suffix, ×10^) are
+ignored.
 """
 
 import random
@@ -19,7 +21,8 @@ from quiz.bank import Numeric, Question, Text
     [
         # separators
         ("1,500", 1500.0), ("12,345,678", 12345678.0), ("1_000_000", 1e6), ("1'000", 1000.0),
-        ("1,234.5", 1234.5), ("１，５００", 1500.0),
+        ("1,234.5", 1234.5), ("１，５００", 1500.0), ("1 000", 1000.0), ("1 000 000", 1e6), ("1\u00a0000", 1000.0),
+        ("- 7 B", -7e9), ("3.5 × 10^23", 3.5e23), (" 64 ", 64.0), ("1.5 万", 1.5e4),
         # signs: ASCII, Unicode minus U+2212, full-width hyphen-minus, explicit plus
         ("-3", -3.0), ("\u22123", -3.0), ("－3", -3.0), ("+3", 3.0), ("-0.5", -0.5), ("\u22120.25", -0.25),
         # suffixes, Latin (any case) and Chinese
@@ -42,7 +45,8 @@ def test_parse_number_exact(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["1,5", "0,5", "12,34", "1,5000", "1,23,456", "1,", ",5", "1 ,5", "1,,000", "1.5.0", "e3", "1e", "1e3.5",
+    "text", ["1 5", "12 34", "1 0000",
+             "1,5", "0,5", "12,34", "1,5000", "1,23,456", "1,", ",5", "1 ,5", "1,,000", "1.5.0", "e3", "1e", "1e3.5",
              "x10^5", "3×10", "K", "万", "2KK", "2万亿", "--3", "−−3", "+-3", "3-", "1/2", "½", "0x10", "1e999", "NaN"],
 )  # fmt: skip
 def test_parse_number_rejects(text):
