@@ -291,3 +291,56 @@ def test_new_card_limit_holds_across_sessions_in_one_day(store):
     s1.answer(4)
     s2 = Session.start(bank, store, limits=limits, clock=lambda: T0 + timedelta(minutes=5))
     assert queue_ids(s2) == ["t.2"]
+
+
+# --- scheduler details found by mutation testing ----------------------------------------------------------------
+
+FITTED = (0.5, 1.5, 4.0, 20.0, 7.0, 0.6, 2.0, 0.01, 1.4, 0.15, 0.9, 1.9, 0.11, 0.3, 2.3, 0.2, 3.0, 0.5, 0.65, 0.1,
+          0.2)  # fmt: skip
+
+
+@pytest.mark.parametrize("state_kind, step", [(fsrs.State.Learning, 1), (fsrs.State.Relearning, 0)])
+@pytest.mark.parametrize("rating", [1, 2, 3, 4])
+def test_learning_steps_match_fsrs(state_kind, step, rating):
+    card = fsrs.Card(card_id=0, state=state_kind, step=step, stability=2.0, difficulty=5.0, due=T0,
+                     last_review=T0 - timedelta(minutes=10))  # fmt: skip
+    assert scheduler.review(as_state(card), rating, T0, fuzz=False) == as_state(fsrs_direct(card, rating, T0))
+
+
+def test_fitted_parameters_reach_every_function():
+    state = scheduler.review(None, 4, T0 - timedelta(days=30), fuzz=False, parameters=FITTED)
+    direct = fsrs.Scheduler(parameters=FITTED, enable_fuzzing=False)
+    assert state["stability"] == pytest.approx(20.0)  # w3: Easy's initial stability
+    got = scheduler.review(state, 3, T0, fuzz=False, parameters=FITTED)
+    assert got == as_state(direct.review_card(scheduler._to_card(state, T0), fsrs.Rating.Good, T0)[0])
+    assert got != scheduler.review(state, 3, T0, fuzz=False)
+    preview = scheduler.preview(state, T0, parameters=FITTED)
+    assert preview[3] == datetime.fromtimestamp(got["due"], timezone.utc) - T0
+    assert preview != scheduler.preview(state, T0)
+    r = scheduler.retrievability(state, T0, parameters=FITTED)
+    assert r == direct.get_card_retrievability(scheduler._to_card(state, T0), T0)
+    assert r != scheduler.retrievability(state, T0)
+
+
+def test_answers_are_fuzzed_by_default_and_previews_never():
+    import random as stdlib_random
+
+    state = scheduler.review(None, 4, T0 - timedelta(days=30), fuzz=False)
+    plain = scheduler.review(state, 3, T0, fuzz=False)["due"]
+    fuzzed = set()
+    for seed in range(12):
+        stdlib_random.seed(seed)  # fsrs draws its fuzz from the random module
+        fuzzed.add(scheduler.review(state, 3, T0)["due"])
+    assert len(fuzzed) > 1 and all(abs(d - plain) < 0.2 * (plain - T0.timestamp()) for d in fuzzed)
+    previews = set()
+    for seed in range(6):
+        stdlib_random.seed(seed)
+        previews.add(scheduler.preview(state, T0)[3])
+    assert previews == {datetime.fromtimestamp(plain, timezone.utc) - T0}
+
+
+@pytest.mark.parametrize("seconds, text", [(5401, "2h"), (5399, "1h"), (int(419.8 * 86400), "1.2y"),
+                                           (int(44.8 * 86400), "1.5mo"), (int(29.6 * 86400), "30d"),
+                                           (89, "1m"), (91, "2m")])  # fmt: skip
+def test_format_interval_rounding(seconds, text):
+    assert scheduler.format_interval(timedelta(seconds=seconds)) == text
