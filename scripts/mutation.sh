@@ -22,7 +22,7 @@ declare -A TESTS=(
   [grading]="tests/test_grading.py tests/test_pinned_grading.py"
   [params]="tests/test_pinned_parametric.py"
   [scheduler]="tests/test_pinned_schedule.py"
-  [cards]="tests/test_pinned_grading.py tests/test_session.py"
+  [cards]="tests/test_pinned_cards.py tests/test_pinned_grading.py tests/test_session.py"
   [stats]="tests/test_stats.py tests/test_pinned_stats.py"
   [store]="tests/test_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py"
   [session]="tests/test_session.py tests/test_pinned_schedule.py"
@@ -30,7 +30,7 @@ declare -A TESTS=(
   [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_hostile_banks.py tests/test_check_codes.py"
   [lint]="tests/test_lint.py tests/test_check_codes.py"
   [verify]="tests/test_verify_runner.py tests/test_verify_output.py"
-  [interactive]="tests/test_pinned_pty.py tests/test_e2e_pty.py tests/test_e2e_signals.py"
+  [interactive]="tests/test_pinned_keys.py tests/test_pinned_pty.py"
 )
 ORDER=(grading params scheduler cards stats store session export bank lint verify interactive)
 
@@ -45,7 +45,9 @@ for module in "${@:-${ORDER[@]}}"; do
     (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work" 2>/dev/null || true)
   fi
   rm -rf "$work/mutants"
-  tests=$(cd "$work" && for t in ${TESTS[$module]}; do [[ -f $t ]] && echo "$t"; done)  # those that exist there
+  # MUTATION_TESTS overrides the selection (pytest arguments, e.g. for a "before" run of a module whose own
+  # test file did not exist yet); otherwise the module's test files that exist in that tree
+  tests=${MUTATION_TESTS:-$(cd "$work" && for t in ${TESTS[$module]}; do if [[ -f $t ]]; then echo "$t"; fi; done)}
   {
     echo "[mutmut]"
     echo "source_paths = quiz"
@@ -66,6 +68,9 @@ for module in "${@:-${ORDER[@]}}"; do
      > "$OUT/$module$tag.log" 2>&1) || status=$?
   (cd "$work" && "$MUTMUT" export-cicd-stats >/dev/null 2>&1 && cp mutants/mutmut-cicd-stats.json "$OUT/$module$tag.json") || true
   (cd "$work" && "$MUTMUT" results > "$OUT/$module$tag.txt" 2>&1) || true
+  # the diff of every survivor, to judge (kill it with a test, or list it as equivalent in docs/mutation.md)
+  (cd "$work" && grep -o '[^ ]*: survived' "$OUT/$module$tag.txt" | cut -d: -f1 | while read -r name; do
+     "$MUTMUT" show "$name" 2>&1 | grep -E '^(---|\+\+\+|[-+] |@@)' ; echo; done > "$OUT/$module$tag.survivors.diff") || true
   seconds=$(( $(date +%s) - start ))
   python3 - "$module$tag" "$OUT/$module$tag.json" "$seconds" "$status" <<'PY'
 import json, sys
