@@ -98,3 +98,19 @@ def test_streak_and_forecast_pure():
     assert stats_mod.forecast([], NOW, 1) == [("2026-03-10", 0)]
     d = stats_mod.Stats([], [], None, 0, [], 0).to_dict()
     assert d["total_reviews"] == 0 and d["extra"] == {} and d["retention"] is None
+
+
+def test_rounding_and_leech_order(store):
+    bank = Bank((q("a.x"), q("a.nine"), q("a.eight")))
+    # accuracy 2/3 and true retention 1/3, to three decimals
+    store.record("a.x", 4, now=NOW - 20 * DAY, schedule=forced(2, NOW - 19 * DAY), correct=True)
+    store.record("a.x", 1, now=NOW - 10 * DAY, schedule=forced(2, NOW - 9 * DAY), correct=True)
+    store.record("a.x", 1, now=NOW - 9 * DAY, schedule=forced(2, NOW - 8 * DAY), correct=False)
+    store.record("a.x", 3, now=NOW - 8 * DAY, schedule=forced(2, NOW + DAY))
+    for qid, lapses in (("a.eight", 8), ("a.nine", 9)):  # the smaller count first: the order must come from sorting
+        store.record(qid, 4, now=NOW - 100 * DAY, schedule=forced(2, NOW - 99 * DAY))
+        for i in range(lapses):
+            store.record(qid, 1, now=NOW - 90 * DAY + i * DAY, schedule=forced(2, NOW + DAY))
+    s = stats_mod.compute(bank, store, now=NOW)
+    assert s.topics[0].accuracy == 0.667 and (s.retention, s.retention_reviews) == (0.333, 3)
+    assert s.leeches == [("a.nine", 9), ("a.eight", 8)]
