@@ -223,12 +223,17 @@ def chain_success(p_step: float, steps: int) -> float:
     return p_step**steps
 
 
-# Every function above is a formula. They are registered here rather than by decorating each one: mutation
-# testing (mutmut, scripts/mutation.sh) does not mutate decorated functions. New modules may use @register.
-for _fn in [v for k, v in list(globals().items()) if callable(v) and getattr(v, "__module__", "") == __name__
-            and k not in ("register",) and not k.startswith("_")]:  # fmt: skip
+# Every function above is a formula, registered here by name rather than by decorating each one: mutation
+# testing (mutmut, scripts/mutation.sh) does not mutate decorated functions. Modules added later may use @register.
+for _fn in (
+    qk_variance, qk_std, mha_params, head_dim, attention_score_entries, causal_allowed_pairs, prefix_allowed_pairs,
+    ffn_params, swiglu_hidden, deepnorm_alpha, deepnorm_beta, layernorm_params, mlm_selected, mlm_mask_token,
+    mlm_random_token, noam_lr, noam_peak_lr, linear_warmup_lr, linear_scaled_lr, uniform_cross_entropy, alibi_slope,
+    sinusoid_wavelength, learned_pe_params, llama_params, train_flops, moe_active_params, moe_total_params,
+    params_memory_gb, tokens_for_words, kv_cache_bytes, yoco_cache_ratio, attention_flops_no_cache,
+    attention_flops_with_cache, chain_success,
+):
     register(_fn)
-del _fn
 
 # Formulas of the topics beyond the five posts, registered on import.
 from . import (  # noqa: E402

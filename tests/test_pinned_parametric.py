@@ -129,3 +129,14 @@ def test_formulas_no_card_uses_yet_are_proven_too(compute):
             assert [c.name for c in checks if not c.passed], f"{name} accepts a wrong {compute}"
             return
     pytest.fail(f"{compute}: mentioned by {users} but never called")
+
+
+def test_every_formula_in_params_py_is_registered():
+    """params.py registers its formulas by name at the end of the file: a new one must be added there."""
+    import ast
+    import re
+
+    tree = ast.parse(open(params.__file__, encoding="utf-8").read())
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+               and n.name != "register" and not re.match(r"x_.*__mutmut", n.name)}  # (mutmut's generated copies)
+    assert defined and defined <= set(params.COMPUTE), sorted(defined - set(params.COMPUTE))
