@@ -104,8 +104,8 @@ def run(seed: int = 0, cache_bytes=kv_cache_bytes) -> list:
         checks.append(check(f"formula_vs_decode_cache_{str(dtype).removeprefix('torch.')}",
                             cache_bytes(N_LAYERS, N_KV_HEADS, hd, T, B, size), measured, abs_tol=0))  # fmt: skip
     # Llama-2-7B: 32 layers, 32 KV heads (no GQA), head_dim 128, fp16.
-    checks.append(check("llama2_7b_4096_tokens_fp16_bytes", 2 * 2**30, cache_bytes(32, 32, 128, 4096, 1, 2),
-                        abs_tol=0, note="2 GiB"))
+    checks.append(check("llama2_7b_4096_tokens_fp16_bytes", 2 * 2**30, cache_bytes(32, 32, 128, 4096),
+                        abs_tol=0, note="2 GiB; the defaults: one sequence, 2 bytes per value"))
     checks.append(check("llama2_7b_per_token_fp16_bytes", 512 * 2**10, cache_bytes(32, 32, 128, 1, 1, 2),
                         abs_tol=0, note="512 KiB"))
     return checks

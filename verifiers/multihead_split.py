@@ -76,6 +76,7 @@ def run(seed: int = 0, attention=multihead_attention) -> list:
         check("head_dim_vs_nn_mha", mha.head_dim, head_dim(d, h), abs_tol=0),
         check("attention_weight_entries_vs_nn_mha", weights.numel(), attention_score_entries(T, h, B), abs_tol=0,
               note="B·h·T² weights, one T×T matrix per head per sequence"),
+        check("attention_weight_entries_one_sequence", weights[0].numel(), attention_score_entries(T, h), abs_tol=0),
     ]
 
 
