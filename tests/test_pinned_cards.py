@@ -68,7 +68,7 @@ def test_numeric_parametric_draws_fills_and_grades():
         assert p.prompt == f"How many for {d_k}?" and p.answer == f"{d_k} units, so {d_k}."
         assert cards.grade(p, str(d_k)) and not cards.grade(p, str(d_k * 2))
         zh = cards.present(q, "zh", random.Random(seed))
-        assert zh.prompt == f"{d_k} 时多少？" and zh.answer == f"{d_k}，所以 {d_k}。"
+        assert zh.prompt == f"{d_k} 时多少？" and zh.answer == f"{d_k}，所以 {d_k}。" and zh.lang == "zh"
     p = cards.present(numeric(None, "", None, params, "qk_variance"), "en", random.Random(0))
     assert p.answer == f"{p.value:g}"  # no answer text: the number alone
 
@@ -96,9 +96,10 @@ def test_cloze_presentation_and_grading():
     zh = cards.present(cloze(), "zh", random.Random(0))
     assert zh.prompt == "除以 [1] ____，让[2] ____接近 1。" and zh.gaps == (("根号 d_k",), ("方差",))
     assert zh.answer == "除以 根号 d_k，让方差接近 1。\n\n因为。"
-    one = Question("t.c1", "t", "cloze", 1, T("A {{b}} c", "A {{b}} c"), None)
+    one = Question("t.c1", "t", "cloze", 1, T("A {{bc}} d", "A {{bc}} d"), None)
     p1 = cards.present(one, "en", random.Random(0))
-    assert p1.answer == "A b c" and cards.grade(p1, "b") and cards.grade(p1, ["b"]) and not cards.grade(p1, "c")
+    assert p1.answer == "A bc d" and cards.grade(p1, "bc") and cards.grade(p1, ["bc"]) and not cards.grade(p1, "d")
+    assert p.lang == "en" and zh.lang == "zh"
 
 
 @pytest.mark.parametrize("qtype", ["flashcard", "errata"])
