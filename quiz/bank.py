@@ -19,6 +19,7 @@ from typing import Any
 from .bankfile import Map, Seq, parse_yaml, read_text  # noqa: F401  (Map, Seq, parse_yaml: re-exported)
 from .errors import TYPES
 from .problems import LINT_ONLY, BankError, Problem
+from .safe_text import CJK
 
 LANGS = ("en", "zh")
 ID_RE = re.compile(r"^[a-z0-9_]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -31,10 +32,8 @@ _GAP_ALT = r"[^\S\n]*(?!\{\{|\}\})[^\s|](?:(?!\{\{|\}\})[^|\n])*"
 CLOZE_PATTERN = r"^(?:(?!\{\{|\}\})[\s\S]|\{\{" + _GAP_ALT + r"(?:\|" + _GAP_ALT + r")*\}\})*$"
 _CLOZE_TOKEN_RE = re.compile(r"\{\{|\}\}|\n")
 TAG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # YAML folds a wrapped line into a space; between two CJK characters that space is never meant.
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+CJK_SPACE_RE = re.compile(f"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
 
 FILE_KEYS = {"topic", "title", "description", "questions"}
 QUESTION_KEYS = {
@@ -226,7 +225,7 @@ class _Validator:
         out = {}
         for lang in LANGS:
             v = value.get(lang)
-            if v is not None and not isinstance(v, (str, int, float)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (str, int, float))):  # `yes` is not text
                 self.problem(self.pos(value, lang), "Q005", f"{qid}: {key}.{lang} must be text")
                 v = None
             out[lang] = str(v).strip() if v is not None else ""

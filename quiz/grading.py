@@ -15,7 +15,7 @@ MULTIPLIERS = {
 # after a one-letter multiplier, these make a unit: 14GB, 7Bparams, 3.1e23 FLOPs is not one (no multiplier)
 _AFTER_MULTIPLIER = {"b", "byte", "bytes", "flop", "flops", "param", "params", "parameters", "tokens", "token"}
 _NUMBER = re.compile(
-    r"""^(?P<sign>[-+−]?)
+    r"""^(?P<sign>[-+−]?)\s*
         (?P<num>(\d+(\.\d*)?|\.\d+))
         (?:(?:e|E)(?P<exp>[-+]?\d+)|(?:\s*[x×*·]\s*10\s*\^?\s*(?P<exp2>[-+−]?\d+)))?
         \s*(?P<word>[A-Za-z]+|[千万亿])?
@@ -36,15 +36,20 @@ def _unit_ok(rest: str, unit: str) -> bool:
 
 
 def parse_number(text: str, percent_unit: bool = False, unit: str = "") -> float | None:
-    """Read a typed number: 1234, 1,234, 1_234, 3.5e-3, 3.5×10^23, 7B, 1.5万, 12%, and a unit after it:
-    "14 GB", "7B params", "70亿参数", "3.1e23 FLOPs" (the card's own unit, whatever it is, is dropped first:
-    "14 GB" is 14 when the card asks in GB).
+    """Read a typed number: 1234, 1,234, 1 234, 1_234, 3.5e-3, 3.5×10^23, 7B, 1.5万, 12%, −3 (U+2212), full
+    width, and a unit after it: "14 GB", "7B params", "70亿参数", "3.1e23 FLOPs" (the card's own unit, whatever
+    it is, is dropped first: "14 GB" is 14 when the card asks in GB).
+
+    A separator (, _ ' or space) is a thousands separator only before a group of exactly 3 digits: "1,5",
+    "1,5000" and "1 5" are not numbers (the learner is asked again rather than graded on a guess).
 
     A trailing % means "percent": 12% is 12 when the question's unit is "%", else 0.12.
     Returns None when the text is not a number.
     """
-    s = unicodedata.normalize("NFKC", text).strip()
-    s = re.sub(r"(?<=\d)[,_'](?=\d{3})", "", s)  # thousands separators
+    s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")  # NFKC leaves the Unicode minus
+    s = re.sub(r"(?<=\d)[,_' ](?=\d{3}(?!\d))", "", s)  # thousands separators: groups of exactly 3 digits
+    if re.search(r"\d\s+\d", s):  # "1 5" is not 15, "3 x 10 5" is not 3e5
+        return None
     u = unicodedata.normalize("NFKC", unit).strip()
     if u and u != "%" and s.casefold().endswith(u.casefold()) and len(s) > len(u):
         s = s[: -len(u)].rstrip()
@@ -118,6 +123,6 @@ def letter(index: int) -> str:
     return chr(ord("a") + index)
 
 
-def proposed_rating(correct: bool) -> int:
-    """Auto-graded cards propose Again (1) when wrong and Good (3) when right."""
-    return 3 if correct else 1
+def proposed_rating(correct: bool | None) -> int:
+    """The rating Enter accepts: Again (1) for a wrong auto-graded answer, else Good (3) (right, or self-rated)."""
+    return 1 if correct is False else 3

@@ -12,7 +12,7 @@ import signal
 import time
 from dataclasses import dataclass
 
-from . import cards, ui
+from . import cards, grading, ui
 from .bank import Bank
 from .keys import Keyboard, TimeUp
 from .session import Item, Session
@@ -320,7 +320,7 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
         ui.console.print(ui.explanation_panel(item.question, lang))
         shown.add("e")
     if proposed is None:
-        proposed = 3 if answer.correct is None else (3 if answer.correct else 1)
+        proposed = grading.proposed_rating(answer.correct)
     intervals = session.preview(item)
 
     def bar() -> None:
@@ -388,7 +388,7 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
             ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
             unanswered[:] = [item, *list(session.queue)[1:]]
             break
-        save(session, 3 if correct else 1, lang, given=answer.given, correct=correct,
+        save(session, grading.proposed_rating(correct), lang, given=answer.given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
 
 
@@ -433,7 +433,7 @@ def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, l
             continue
         ui.console.print(ui.answer_panel(p, correct, shown))
         try:
-            session.answer(3 if correct else 1, given=given, correct=correct)
+            session.answer(grading.proposed_rating(correct), given=given, correct=correct)
         except AnswerNotSaved as exc:  # no terminal to offer a retry on: say so and stop
             ui.console.print(ui.plain(ui.t("save.error", lang, error=exc), style="bold red"), soft_wrap=True)
             status = 1

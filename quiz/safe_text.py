@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+# Chinese, Japanese and Korean script and punctuation blocks, as one regex character-class body: CJK radicals
+# through unified ideographs (U+2E80..U+9FFF, which includes the CJK punctuation block U+3000..U+303F),
+# compatibility ideographs and full-width forms. bank.py (spaces between CJK characters) and wrap.py (where
+# lines may break) share this one definition.
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+
 _SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks (BEL or ST ends it)

@@ -204,11 +204,11 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
     due = []
     for card in store.due_cards(now):
+        if len(due) >= due_budget:  # checked first: a spent budget (0) admits no card at all
+            break
         q = by_id.get(card.question_id)  # cards of questions no longer in the banks are skipped, kept
         if q is not None and matches(q, topics, tags, types):
             due.append(Item(q, is_new=False, changed=card.content_hash not in (None, q.content_hash)))
-            if len(due) >= due_budget:
-                break
 
     new_budget = max(limits.new_per_day - store.introduced_since(today), 0)
     known = store.known_ids()  # one scan of the primary key: 10,000 cards cost ~3 ms
@@ -425,6 +425,8 @@ class Session:
         review_id, item, correct = self.history.pop()
         self.ratings.pop(review_id, None)
         self.store.undo(review_id)
+        if self._shown is not None and not self._from_queue:  # a card an earlier undo put on screen: not lost
+            self.queue.appendleft(self._shown)  # (current() skips it if it is no longer wanted)
         self._shown, self._from_queue, self._closed = item, False, False
         self.done -= 1
         if correct is not None:

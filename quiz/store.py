@@ -334,7 +334,7 @@ class Store:
         and mock-interview answers (cram = 1) are practice, not reviews: they are not counted."""
         return self._query(
             """SELECT question_id, count(*) AS reviews,
-                      sum(rating = 1 AND json_extract(state_before, '$.state') = 2) AS lapses,
+                      sum(rating = 1 AND cram = 0 AND json_extract(state_before, '$.state') = 2) AS lapses,
                       count(correct) AS graded, coalesce(sum(correct), 0) AS correct
                FROM reviews NOT INDEXED  -- one sequential scan beats 1M index lookups (3x faster)
                WHERE cram = 0 AND id NOT IN (SELECT review_id FROM undone) GROUP BY question_id"""
@@ -449,15 +449,16 @@ class Store:
         session that answered the same card a moment ago is built upon, not overwritten."""
 
         def write(c: sqlite3.Connection) -> int:
-            row = c.execute(f"SELECT {', '.join(STATE_COLUMNS)}, introduced FROM cards WHERE question_id = ?",
+            row = c.execute(f"SELECT {', '.join(STATE_COLUMNS)}, content_hash FROM cards WHERE question_id = ?",
                             (question_id,)).fetchone()  # fmt: skip
             before = {k: row[k] for k in STATE_COLUMNS} if row else None
+            logged = {**before, "content_hash": row["content_hash"]} if row else None  # undo restores both
             cur = c.execute(
                 """INSERT INTO reviews (question_id, rating, answer, correct, duration_ms, reviewed_at, cram,
                                         content_hash, state_before)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (question_id, rating, answer, None if correct is None else int(correct), duration_ms, now,
-                 int(schedule is None), content_hash, json.dumps(before) if before else None),
+                 int(schedule is None), content_hash, json.dumps(logged) if logged else None),
             )  # fmt: skip
             if schedule is not None:
                 after = schedule(before)
@@ -492,7 +493,8 @@ class Store:
                     c.execute("DELETE FROM cards WHERE question_id = ?", (r["question_id"],))  # new again
                 else:
                     before = json.loads(r["state_before"])
-                    sets = ", ".join(f"{k} = :{k}" for k in STATE_COLUMNS)
+                    # the content hash too (logs written before it was recorded keep the current one)
+                    sets = ", ".join(f"{k} = :{k}" for k in (*STATE_COLUMNS, "content_hash") if k in before)
                     c.execute(f"UPDATE cards SET {sets} WHERE question_id = :qid", {**before, "qid": r["question_id"]})
             return r["question_id"]
 

@@ -11,7 +11,8 @@ import re
 
 from rich.cells import cell_len
 
-CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+from .safe_text import CJK
+
 HAS_CJK = re.compile(f"[{CJK}]")
 TOKEN = re.compile(f"[{CJK}]|[^\\s{CJK}]+|\\s+")
 NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")  # punctuation that must not begin a line

@@ -63,13 +63,15 @@ def check_true(name: str, condition, note: str = "") -> Check:
 def check_at_most(name: str, bound, measured, note: str = "") -> Check:
     """measured <= bound; `tolerance` records the slack left (bound - measured)."""
     b, m = _number(bound), _number(measured)
-    return Check(name, b, m, 0.0, math.isfinite(m) and m <= b, note, "≤")
+    ok = math.isfinite(m) and m <= b
+    return Check(name, b, m, b - m if ok else 0.0, ok, note, "≤")
 
 
 def check_at_least(name: str, bound, measured, note: str = "") -> Check:
-    """measured >= bound."""
+    """measured >= bound; `tolerance` records the slack left (measured - bound)."""
     b, m = _number(bound), _number(measured)
-    return Check(name, b, m, 0.0, math.isfinite(m) and m >= b, note, "≥")
+    ok = math.isfinite(m) and m >= b
+    return Check(name, b, m, m - b if ok else 0.0, ok, note, "≥")
 
 
 # --- Figures: plain data a verifier may return beside its checks ------------------------------------------

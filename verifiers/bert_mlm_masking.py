@@ -58,6 +58,10 @@ def run(seed: int = 0, mask_tokens=mask_tokens) -> list:
         # exact bookkeeping: labels hold the original ids, unselected inputs are untouched
         check("labels_are_originals", 0, (labels[selected] != tokens[selected]).sum()),
         check("unselected_untouched", 0, (inputs[~selected] != tokens[~selected]).sum()),
+        # the card formulas against BERT's recipe by hand: 15%, 15% x 80% = 12%, 15% x 10% = 1.5%
+        check("formulas_vs_recipe_by_hand", 0.0, max(abs(mlm_selected(n) - n * 15 / 100) / n,
+                                                     abs(mlm_mask_token(n) - n * 12 / 100) / n,
+                                                     abs(mlm_random_token(n) - n * 15 / 1000) / n), abs_tol=1e-12),
     ]
 
 

@@ -57,6 +57,8 @@ def run(seed: int = 0, ffn=ffn) -> list:
     dm = 768
     n_module = sum(p.numel() for p in nn.Sequential(nn.Linear(dm, 4 * dm, device="meta"),
                                                       nn.Linear(4 * dm, dm, device="meta")).parameters())
+    n_no_bias = sum(p.numel() for p in nn.Sequential(nn.Linear(dm, 4 * dm, bias=False, device="meta"),
+                                                       nn.Linear(4 * dm, dm, bias=False, device="meta")).parameters())
     return [
         check("matches_linear_relu_linear", expected=0.0, measured=err_ref, abs_tol=1e-12),
         check_at_least("negative_output_fraction", 0.3, neg_frac, note="about 0.5 by symmetry"),
@@ -64,6 +66,7 @@ def run(seed: int = 0, ffn=ffn) -> list:
         check_at_least("nonlinearity_gap", 0.05, gap, note="0 for an affine map"),
         check("params_d768_module", expected=8 * dm * dm + 5 * dm, measured=n_module, abs_tol=0),
         check("params_d768_formula", expected=n_module, measured=ffn_params(dm, 4 * dm), abs_tol=0),
+        check("params_d768_no_bias_formula", expected=n_no_bias, measured=ffn_params(dm, 4 * dm, bias=0), abs_tol=0),
     ]
 
 

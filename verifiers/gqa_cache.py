@@ -26,19 +26,25 @@ def gqa_attention(q, k, v):
 
 
 def run(seed: int = 0, attention=gqa_attention) -> list:
+    from kv_cache_memory import D_MODEL, N_HEADS, N_LAYERS, VOCAB, decode, init, nbytes  # a real decoding loop
+
     g = torch.Generator().manual_seed(seed)
     B, H, T, d_h = 2, 8, 10, 16
     q = torch.randn(B, H, T, d_h, generator=g, dtype=torch.float64)
-    checks, cache_bytes = [], {}
+    checks = []
     for name, h_kv in (("mha", H), ("gqa", 2), ("mqa", 1)):
-        k = torch.randn(B, h_kv, T, d_h, generator=g, dtype=torch.float64)  # what a decoder would cache
+        k = torch.randn(B, h_kv, T, d_h, generator=g, dtype=torch.float64)
         v = torch.randn(B, h_kv, T, d_h, generator=g, dtype=torch.float64)
         ref = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
         diff = (attention(q, k, v) - ref).abs().max()
         checks.append(check(f"max_abs_diff_vs_sdpa_{name}", 0.0, diff, abs_tol=1e-12))  # float64 rounding
-        cache_bytes[name] = k.numel() * k.element_size() + v.numel() * v.element_size()
+    # the cache a tiny decoder really builds while generating T tokens, with 4 query heads and 4, 2 or 1 KV heads
+    tokens = torch.randint(0, VOCAB, (B, T), generator=g)
+    built = {h_kv: nbytes(decode(init(g, n_kv_heads=h_kv), tokens)[1]) for h_kv in (N_HEADS, 2, 1)}
     checks += [
-        check("cache_bytes_gqa_vs_formula", kv_cache_bytes(1, 2, d_h, T, B, 8), cache_bytes["gqa"]),
+        check("cache_shrink_gqa", N_HEADS / 2, built[N_HEADS] / built[2], abs_tol=0, note="H / H_kv = 4 / 2"),
+        check("cache_shrink_mqa", N_HEADS, built[N_HEADS] / built[1], abs_tol=0, note="H / 1"),
+        check("cache_bytes_gqa_vs_formula", kv_cache_bytes(N_LAYERS, 2, D_MODEL // N_HEADS, T, B, 8), built[2], abs_tol=0),
         # Llama-2-70B in fp16 at 4,096 tokens, by hand: 2·80·8·128·4096·2 bytes = 1.25 GiB.
         check("llama2_70b_4096_tokens_fp16_bytes", 1.25 * 2**30, kv_cache_bytes(80, 8, 128, 4096, 1, 2)),
     ]

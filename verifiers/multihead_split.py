@@ -9,7 +9,8 @@ the same columns for all heads at once. The matmul cost is 8·B·T·d² for the 
 import torch
 from _kit import check, main
 from torch import nn
-from torch.overrides import TorchFunctionMode
+
+from quiz.params import attention_score_entries, head_dim
 
 
 def multihead_attention(x, w_qkv, w_o, n_heads):
@@ -36,24 +37,15 @@ def loop_over_heads(x, w_qkv, w_o, n_heads):
     return torch.cat(outs, dim=-1) @ w_o.T  # (B, T, d)
 
 
-class CountMatmulFlops(TorchFunctionMode):
-    """Adds 2·(output elements)·(inner dimension) for every matmul that actually runs."""
-
-    def __init__(self):
-        super().__init__()
-        self.flops = 0
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        out = func(*args, **(kwargs or {}))
-        if getattr(func, "__name__", "") in ("matmul", "__matmul__", "bmm", "mm"):
-            self.flops += 2 * out.numel() * args[0].shape[-1]
-        return out
-
-
 def count_flops(fn, *args) -> int:
-    with CountMatmulFlops() as counter:
+    """FLOPs of the aten ops that actually run, counted by torch.utils.flop_counter (mm, bmm, addmm, linear,
+    einsum all lower to counted ops; 2 FLOPs per multiply-add). On CPU it counts fused
+    scaled_dot_product_attention as 0, so an implementation built on SDPA fails the count checks here."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
         fn(*args)
-    return counter.flops
+    return counter.get_total_flops()
 
 
 def run(seed: int = 0, attention=multihead_attention) -> list:
@@ -70,7 +62,7 @@ def run(seed: int = 0, attention=multihead_attention) -> list:
     with torch.no_grad():
         mha.in_proj_weight.copy_(w_qkv)
         mha.out_proj.weight.copy_(w_o)
-    ref, _ = mha(x, x, x, need_weights=False)
+    ref, weights = mha(x, x, x, need_weights=True, average_attn_weights=False)  # weights (B, h, T, T)
 
     expected_flops = 8 * B * T * d * d + 4 * B * T * T * d  # projections + (QKᵀ and AV)
     exact = 1e-12  # float64, same arithmetic in a different order
@@ -80,6 +72,11 @@ def run(seed: int = 0, attention=multihead_attention) -> list:
         check("matmul_flops_h1", expected_flops, count_flops(attention, x, w_qkv, w_o, 1)),
         check(f"matmul_flops_h{h}", expected_flops, count_flops(attention, x, w_qkv, w_o, h)),
         check(f"matmul_flops_loop_h{h}", expected_flops, count_flops(loop_over_heads, x, w_qkv, w_o, h)),
+        # the formulas cards grade with, against what torch's own layer builds
+        check("head_dim_vs_nn_mha", mha.head_dim, head_dim(d, h), abs_tol=0),
+        check("attention_weight_entries_vs_nn_mha", weights.numel(), attention_score_entries(T, h, B), abs_tol=0,
+              note="B·h·T² weights, one T×T matrix per head per sequence"),
+        check("attention_weight_entries_one_sequence", weights[0].numel(), attention_score_entries(T, h), abs_tol=0),
     ]
 
 

@@ -148,9 +148,11 @@ def run(seed: int = 0, post_ln=post_ln, pre_ln=pre_ln) -> list:
         check("post_stream_rms", 1.0, post_rms, abs_tol=1e-3),  # LN output: rms sqrt(var/(var+eps))
         # the Pre-LN stream adds ~one unit of variance per sublayer pair: rms grows ~sqrt(L)
         check("pre_stream_rms_growth", math.sqrt(deep / shallow), pre_rms_d / pre_rms_s, rel_tol=0.25),
-        # ... so the final LayerNorm scales the last layer's gradient by ~sqrt(shallow/deep) = 1/4
-        check("pre_last_layer_grad_ratio", math.sqrt(shallow / deep), pre_d[-1] / pre_s[-1], rel_tol=0.8,
-              note="32 vs 2 layers"),
+        # ... so the final LayerNorm scales the last layer's gradient by ~(shallow/deep)^p with p = 1/2. The
+        # window for p, 0.3-0.7, excludes both p = 1 (a 1/L law: ratio 1/16) and p = 0 (no shrinking); over
+        # seeds 0-29 the measured p is 0.33-0.55.
+        check("pre_last_layer_grad_exponent", 0.5, math.log(pre_s[-1] / pre_d[-1]) / math.log(deep / shallow),
+              abs_tol=0.2, note="ratio = (2/32)^p: 1/sqrt(L) is p = 0.5, 1/L would be p = 1"),
         check_at_least("post_last_layer_grad_ratio", 0.5, post_d[-1] / post_s[-1],
                        note="32 vs 2 layers: does not shrink with depth"),
         check_at_least("pre_first_over_last_layer", 2.0, pre_d[0] / pre_d[-1],

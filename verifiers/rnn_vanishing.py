@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 from _kit import check, check_at_least, check_at_most, main  # verifiers/ is on sys.path
 
+from quiz.params import chain_success
+
 T, D_IN, H, B = 40, 32, 32, 16  # steps, input size, hidden size, sequences
 
 
@@ -62,6 +64,18 @@ def run(seed: int = 0, make_rnn=make_rnn, make_lstm=make_lstm) -> list:
     by_hand = W_ih.T @ v  # (D_IN,) dL/dx_(T-1-k)
     rel_err = (x.grad[T - 1 - k, 0] - by_hand).norm() / by_hand.norm()
 
+    # The scalar linear RNN h_t = w·h_(t-1) + x_t of the parametric card: autograd's dh_T/dh_(T-k) against w^k
+    # (quiz.params.chain_success), for the card's w and k.
+    scalar_err = 0.0
+    for w in (0.5, 0.8, 0.9, 0.95):
+        for steps in (5, 10, 20, 50):
+            h0 = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+            h_t = h0
+            for x_t in torch.randn(steps, generator=g, dtype=torch.float64):
+                h_t = w * h_t + x_t
+            (grad,) = torch.autograd.grad(h_t, h0)
+            scalar_err = max(scalar_err, abs(chain_success(w, steps) - grad.item()) / grad.item())
+
     rnn_ratio = rnn_norms[20] / rnn_norms[0]
     lstm_ratio = lstm_norms[20] / lstm_norms[0]
     closed_ratio = closed_norms[20] / closed_norms[0]
@@ -69,6 +83,8 @@ def run(seed: int = 0, make_rnn=make_rnn, make_lstm=make_lstm) -> list:
     # quotient above 3e3, and the closed LSTM's below 6e-5; the bounds leave a margin of 3x or more.
     return [
         check("rnn_grad_is_jacobian_product", expected=0.0, measured=rel_err, abs_tol=1e-10),
+        check("scalar_rnn_grad_is_w_to_the_k", expected=0.0, measured=scalar_err, abs_tol=1e-12,
+              note="relative error of w^k against autograd"),
         check_at_most("rnn_grad_ratio_20_steps", 1e-5, rnn_ratio),
         check_at_least("lstm_grad_ratio_20_steps", 1e-3, lstm_ratio, note="forget-gate bias 1"),
         check_at_least("lstm_over_rnn_20_steps", 1e3, lstm_ratio / rnn_ratio),

@@ -73,7 +73,11 @@ def run(seed: int = 0, adam_step=adam_step) -> list:
         check("noise_step1_rms", 1.0, rms[0], rel_tol=1e-4, note="in units of lr"),
         # statistical: rms over 4000 coordinates, SE ~1%; v_hat's own noise adds ~0.3%
         check("noise_steady_rms", steady, rms[-1], rel_tol=0.05, note="step 300, in units of lr"),
-        check("warmup_first_step", linear_warmup_lr(lr, 100, 1),
+        # the card formula against lr at steps 1, 50, 100, 250 of a 100-step warm-up, by hand
+        check("warmup_lr_by_hand", 0.0, max(abs(linear_warmup_lr(lr, 100, t) - want) / want
+                                            for t, want in ((1, 1e-5), (50, 5e-4), (100, 1e-3), (250, 1e-3))),
+              abs_tol=1e-12),
+        check("warmup_first_step", lr / 100,
               first_update(shape, linear_warmup_lr(lr, 100, 1), adam_step).mean(), rel_tol=1e-6,
               note="linear warm-up over 100 steps: lr/100"),
     ]
