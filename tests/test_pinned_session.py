@@ -95,8 +95,9 @@ def test_preview_and_answer_use_the_limits(store):
     limits = Limits(retention=0.8, parameters=fitted)
     s = Session.start(Bank((q("a.1"), q("b.1"))), store, limits=limits, clock=lambda: T0)
     want = {r: scheduler.format_interval(d) for r, d in scheduler.preview(None, T0, 0.8, fitted).items()}
-    assert s.preview(s.current()) == want and want != Session.start(Bank((q("a.1"),)), store, limits=Limits(),
-                                                                    clock=lambda: T0).preview(s.current())  # fmt: skip
+    shown = s.preview(s.current())  # main shows the fuzzed interval the card will really get (issue #12)
+    assert set(shown) == {1, 2, 3, 4} and [shown[r] for r in (1, 2, 3)] == [want[r] for r in (1, 2, 3)]
+    assert want != Session.start(Bank((q("a.1"),)), store, limits=Limits(), clock=lambda: T0).preview(s.current())
     s.answer(4, given="typed", correct=True, duration_ms=1234)
     [r] = store.reviews()
     assert (r["question_id"], r["rating"], r["answer"], r["correct"], r["duration_ms"], r["cram"]) == (
@@ -142,3 +143,46 @@ def test_exam_report_counts_by_topic():
     assert (r.asked, r.correct, r.missed) == (4, 2, ["a.2", "c.1"])
     assert r.by_topic == {"a": (1, 2), "b": (1, 1), "c": (0, 1)}
     assert exam_report([]).asked == 0 and exam_report([]).by_topic == {}
+
+
+def test_due_items_are_exact_and_filtered_by_topic(store):
+    bank = Bank((q("a.1"), q("b.1"), q("c.1")))
+    old = T0 - timedelta(days=400)
+    for qid in ("a.1", "b.1"):
+        store.record(qid, 3, now=old.timestamp(), schedule=lambda s: scheduler.review(s, 4, old, fuzz=False),
+                     content_hash=q(qid).content_hash)  # fmt: skip
+    items = build_queue(bank, store, T0.timestamp(), topics=("b", "c"))
+    assert [(i.question.id, i.is_new, i.changed) for i in items] == [("b.1", False, False), ("c.1", True, False)]
+    assert build_queue(bank, store, T0.timestamp(), limits=Limits(new_per_day=0)) == [
+        build_queue(bank, store, T0.timestamp())[0], build_queue(bank, store, T0.timestamp())[1]]
+    assert all(not i.is_new for i in build_queue(bank, store, T0.timestamp(), limits=Limits(new_per_day=0)))
+    assert all(i.is_new is False for i in exam_queue(bank, 3, random.Random(0)))
+    assert all(i.is_new is False for i in build_queue(bank, store, T0.timestamp(), cram=True))
+
+
+def test_answers_are_fuzzed_the_requeued_copy_is_not_new_and_preview_reads_the_card(store):
+    import random as stdlib_random
+
+    old = T0 - timedelta(days=30)
+    dues = set()
+    for seed in range(6):
+        store.record("a.1", 4, now=old.timestamp(), schedule=lambda s: scheduler.review(None, 4, old, fuzz=False))
+        s = Session.start(Bank((q("a.1"),)), store, limits=Limits(), clock=lambda: T0)
+        stdlib_random.seed(seed)
+        rid = s.answer(3)
+        dues.add(store.card("a.1")["due"])
+        store.undo(rid)
+    assert len(dues) > 1  # a real answer is fuzzed (Anki does the same), unlike the preview
+    s = Session.start(Bank((q("b.1"),)), store, limits=Limits(), clock=lambda: T0)
+    new_preview = s.preview(s.current())
+    s.answer(1)
+    assert s.current().is_new is False and s.current().question.id == "b.1"
+    assert s.preview(s.current()) != new_preview  # the card's own state, not a new card's
+    assert s.summary().seconds < 60
+
+
+def test_a_long_bad_setting_is_cut_to_40_characters(store):
+    store.set_setting("new_per_day", "9" * 30 + "x" * 30)
+    with pytest.raises(StoreError) as err:
+        Limits.from_store(store)
+    assert f"= {('9' * 30 + 'x' * 10)!r} in" in str(err.value)

@@ -115,3 +115,9 @@ def test_rounding_and_leech_order(store):
     s = stats_mod.compute(bank, store, now=NOW)
     assert s.topics[0].accuracy == 0.667 and (s.retention, s.retention_reviews) == (0.333, 3)
     assert s.leeches == [("a.nine", 9), ("a.eight", 8)]
+
+
+def test_forecast_covers_a_week_by_default(store):
+    s = stats_mod.compute(Bank((q("a.x"),)), store, now=NOW)
+    assert [d for d, _ in s.forecast] == [f"2026-03-{day}" for day in range(10, 17)] and s.total_reviews == 0
+    assert (s.retention, s.retention_reviews, s.leeches, s.streak_days) == (None, 0, [], 0)
