@@ -71,3 +71,26 @@ def test_expected_table_round_trip(vdir, tmp_path):
     assert verify.load_expected(path) == {"good.two": 2.0, "good.one": 1.0}
     path.write_text("[1, 2]")
     assert verify.load_expected(path) == {} and verify.load_expected(tmp_path / "missing.json") == {}
+
+
+def test_figures_seed_load_cache_and_messages(vdir):
+    (vdir / "figs.py").write_text('"""Draws."""\nfrom _kit import check\n\n\ndef run(seed=0):\n'
+                                  "    return [check('a', 1, 1, abs_tol=0)]\n\n\n"
+                                  "def figures(seed=0):\n    if seed:\n"
+                                  "        raise ValueError(f'seed {seed}')\n    return []\n")
+    (vdir / "nodoc.py").write_text("from _kit import check\n\n\ndef run(seed=0):\n    return []\n")
+    try:
+        assert verify.run("figs", seed=5, directory=vdir, figures=True).figure_error == "ValueError: seed 5"
+        ok = verify.run("figs", seed=0, directory=vdir, figures=True)
+        assert (ok.figure_error, ok.figures, ok.claim) == ("", [], "Draws.")
+        assert verify.run("raises", directory=vdir, figures=True).figure_error == ""  # no figures() at all
+        assert verify.claim("nodoc", vdir) == ""
+        assert verify.load("figs", vdir) is verify.load("figs", vdir) is not None
+        assert verify.run("noimport", directory=vdir).name == "noimport"
+        with pytest.raises(verify.UnknownVerifier, match="^nope$"):
+            verify.load("nope", vdir)
+    finally:
+        import sys
+
+        for name in ("figs", "nodoc"):
+            sys.modules.pop(f"_quiz_verifier_{name}", None)
