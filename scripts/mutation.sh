@@ -39,6 +39,7 @@ mkdir -p "$OUT"
 for module in "${@:-${ORDER[@]}}"; do
   [[ -n "${TESTS[$module]:-}" ]] || { echo "unknown module $module; one of: ${ORDER[*]}" >&2; exit 2; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/quiz-mutation-$module.XXXXXX")
+  trap 'rm -rf "$work"' EXIT  # also when a step fails
   if [[ -n "${MUTATION_REF:-}" ]]; then  # a committed state, e.g. the "before" score of docs/mutation.md
     git -C "$ROOT" archive "$MUTATION_REF" | tar -x -C "$work"
   else  # the working tree as it is (tracked and new files, with uncommitted edits), without .git
