@@ -24,12 +24,12 @@ declare -A TESTS=(
   [scheduler]="tests/test_pinned_schedule.py"
   [cards]="tests/test_pinned_cards.py tests/test_pinned_grading.py tests/test_session.py"
   [stats]="tests/test_stats.py tests/test_pinned_stats.py"
-  [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py --deselect=tests/test_hostile_store.py::test_hostile_store_is_one_line_and_untouched"  # see docs/mutation.md
+  [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py --deselect=tests/test_hostile_store.py::test_hostile_store_is_one_line_and_untouched --deselect=tests/test_hostile_store.py::test_reading_commands_refuse_the_same_files"  # see docs/mutation.md
   [session]="tests/test_session.py tests/test_pinned_session.py tests/test_pinned_schedule.py tests/test_plan_sim.py"
   [export]="tests/test_export.py tests/test_pinned_export.py"
   [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_hostile_banks.py tests/test_check_codes.py"
   [lint]="tests/test_lint.py tests/test_check_codes.py"
-  [verify]="tests/test_verify_runner.py tests/test_verify_output.py --deselect=tests/test_verify_output.py::test_all_verifiers_fit_in_about_ten_lines_each_at_100_columns"
+  [verify]="tests/test_verify_runner.py tests/test_pinned_verify.py tests/test_verify_output.py --deselect=tests/test_verify_output.py::test_all_verifiers_fit_in_about_ten_lines_each_at_100_columns"
   [interactive]="tests/test_pinned_keys.py"  # the pty tests run quiz in a child process: invisible to mutmut
 )
 ORDER=(grading params scheduler cards stats store session export bank lint verify interactive)
@@ -39,6 +39,7 @@ mkdir -p "$OUT"
 for module in "${@:-${ORDER[@]}}"; do
   [[ -n "${TESTS[$module]:-}" ]] || { echo "unknown module $module; one of: ${ORDER[*]}" >&2; exit 2; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/quiz-mutation-$module.XXXXXX")
+  trap 'rm -rf "$work"' EXIT  # also when a step fails
   if [[ -n "${MUTATION_REF:-}" ]]; then  # a committed state, e.g. the "before" score of docs/mutation.md
     git -C "$ROOT" archive "$MUTATION_REF" | tar -x -C "$work"
   else  # the working tree as it is (tracked and new files, with uncommitted edits), without .git

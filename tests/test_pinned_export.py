@@ -3,6 +3,8 @@
 import hashlib
 import random
 
+import pytest
+
 from quiz import cards, export
 from quiz.bank import Bank, Choice, Question, Text
 
@@ -63,3 +65,42 @@ def test_package_has_one_deck_per_topic_and_the_note_type():
     assert tmpl["afmt"] == ("{{FrontSide}}<hr id=answer>{{Back}}{{#Explanation}}<p>{{Explanation}}</p>"
                             "{{/Explanation}}<p class=meta>{{Sources}}{{#Verifier}}<br>verifier: {{Verifier}}"
                             "{{/Verifier}}</p>")  # fmt: skip
+
+
+def test_the_right_letter_follows_the_shuffle():
+    seen = set()
+    for i in range(8):
+        q = mcq().__class__(**{**mcq().__dict__, "id": f"t.mcq{i}"})
+        p = cards.present(q, "en", random.Random(q.id))
+        back = export.note_fields(q, "en")[3]
+        assert back.startswith(f"<b>{'abc'[p.correct_index]}) B<br>line</b>")
+        seen.add(p.correct_index)
+    assert len(seen) > 1
+
+
+def test_the_deck_file_is_written_atomically_with_normal_permissions(tmp_path, monkeypatch):
+    import os
+
+    bank = Bank((mcq(),))
+    out = tmp_path / "deck.apkg"
+    assert export.export(bank, list(bank.questions), "en", out) == 1
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask and out.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.apkg"]
+    before = out.read_bytes()
+
+    class Boom(Exception):
+        pass
+
+    def fail(self, path):
+        assert os.path.dirname(path) == str(tmp_path) and os.path.basename(path).startswith(".deck.apkg.")
+        assert path.endswith(".tmp")
+        raise Boom
+
+    import genanki
+
+    monkeypatch.setattr(genanki.Package, "write_to_file", fail)
+    with pytest.raises(Boom):
+        export.export(bank, list(bank.questions), "en", out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.apkg"] and out.read_bytes() == before
