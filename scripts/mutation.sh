@@ -54,7 +54,7 @@ for module in "${@:-${ORDER[@]}}"; do
     echo "source_paths = quiz"
     echo "only_mutate = quiz/$module.py"
     echo "also_copy ="
-    for d in verifiers questions docs benchmarks .ci README.md CONTRIBUTING.md constraints.txt; do echo "    $d"; done
+    for d in verifiers questions docs benchmarks scripts .ci README.md CONTRIBUTING.md constraints.txt; do echo "    $d"; done
     echo "pytest_add_cli_args_test_selection ="
     for t in $tests; do echo "    $t"; done
     echo "pytest_add_cli_args ="
