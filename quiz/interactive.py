@@ -10,6 +10,7 @@ import contextlib
 import random
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import cards, grading, ui
@@ -237,21 +238,29 @@ def drill_card(question, lang: str, workers: dict, exam: bool = False) -> tuple[
     return outcome.given(), outcome.passed, outcome.rating()
 
 
-def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
-    """Walk the queue until it is empty, the user quits, Ctrl-C or a stop signal; always print the
-    summary. Returns the exit status: 0, 1 (an answer could not be saved), 130 (Ctrl-C), 128 + signal."""
-    stopped: BaseException | None = None
+def _run_loop(loop: Callable[[dict], None]) -> BaseException | None:
+    """Run a study or exam loop with the stop signals caught and the terminal in key-at-a-time mode, and close
+    the drill workers it started. Returns what ended it early (Ctrl-C, a stop signal, an answer that could not
+    be saved), or None when the queue ran out or the learner quit."""
     drill_workers: dict = {}
     try:
         with stop_signals(), terminal_keys():
-            _study(session, bank, lang, rng or random.Random(), drill_workers)
+            loop(drill_workers)
     except (Quit, EOFError):
         ui.console.print()
     except (KeyboardInterrupt, NotSaved, Stopped) as exc:
-        stopped = exc
+        return exc
     finally:
         for w in drill_workers.values():
             w.close()
+    return None
+
+
+def study(session: Session, bank: Bank, lang: str, rng: random.Random | None = None) -> int:
+    """Walk the queue until it is empty, the user quits, Ctrl-C or a stop signal; always print the
+    summary. Returns the exit status: 0, 1 (an answer could not be saved), 130 (Ctrl-C), 128 + signal."""
+    rng = rng or random.Random()
+    stopped = _run_loop(lambda workers: _study(session, bank, lang, rng, workers))
     return finish(lambda: ui.summary_panel(session.summary(), lang), stopped)
 
 
@@ -260,19 +269,8 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
     Returns the exit status as study() does."""
     from .session import exam_report
 
-    stopped: BaseException | None = None
     unanswered: list[Item] = []
-    drill_workers: dict = {}
-    try:
-        with stop_signals(), terminal_keys():
-            _exam(session, bank, lang, rng, minutes, unanswered, drill_workers)
-    except (Quit, EOFError):
-        ui.console.print()
-    except (KeyboardInterrupt, NotSaved, Stopped) as exc:
-        stopped = exc
-    finally:
-        for w in drill_workers.values():
-            w.close()
+    stopped = _run_loop(lambda workers: _exam(session, bank, lang, rng, minutes, unanswered, workers))
     elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
     return finish(lambda: ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang), stopped)
 
