@@ -19,3 +19,15 @@ def quiz_home(tmp_path, monkeypatch):
 def load_verifier(name: str):
     """The verifier module `verifiers/<name>.py`, loaded the way the quiz loads it."""
     return verify.load(name)
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Verifier tensors are tiny: a second intra-op thread only adds contention on a busy machine. Modules that
+    run many verifiers in-process use it with `pytestmark = pytest.mark.usefixtures("one_thread")`."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

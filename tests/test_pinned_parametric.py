@@ -12,7 +12,6 @@ import pkgutil
 import sys
 
 import pytest
-import torch
 
 import quiz
 from quiz import bank as bank_mod
@@ -61,12 +60,7 @@ def patch_everywhere(fn, replacement, module) -> list:
     return undo
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def calls(module, fn) -> int:

@@ -74,12 +74,7 @@ def off_by_5_percent(value):
     raise TypeError(type(value).__name__)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.mark.parametrize("name, param", TESTED, ids=[f"{n}.{k}" for n, k in TESTED])

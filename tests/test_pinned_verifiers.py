@@ -13,12 +13,7 @@ def failed(checks) -> set[str]:
     return {c.name for c in checks if not c.passed}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def test_bounds_record_their_slack():

@@ -16,12 +16,7 @@ topk_routing pass_at_k bits_per_byte z_loss logit_softcap grad_clip wsd_schedule
 """.split()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def failed(checks) -> set[str]:

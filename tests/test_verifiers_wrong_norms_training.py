@@ -21,13 +21,7 @@ sinusoidal_linear sinusoidal_dot rope alibi_slopes learned_pe_length
 """.split()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: a second intra-op thread only adds contention on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def failed(checks) -> list[str]:

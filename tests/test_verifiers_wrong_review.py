@@ -18,13 +18,7 @@ from quiz import verify
 OURS = "norm_axes weight_tying adam_sqrt_scaling qk_separate residual_gradient qk_logit_scale".split()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: a second intra-op thread only adds contention on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def failed(checks) -> set[str]:
