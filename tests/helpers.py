@@ -1,7 +1,8 @@
 """Helpers shared by several test modules (pytest puts tests/ on sys.path: `from helpers import ...`).
 
-Two kinds: running the quiz on a small bank in a tmp dir (test_hostile_banks, test_check_codes), and making
-a formula or an injectable implementation 5% wrong (test_pinned_parametric, test_pinned_tolerance).
+Running the quiz on a small bank in a tmp dir (test_hostile_banks, test_check_codes); making a formula or an
+injectable implementation 5% wrong (test_pinned_parametric, test_pinned_tolerance); the names of the checks a
+verifier run failed (test_verifiers_wrong_*, test_pinned_verifiers).
 """
 
 from __future__ import annotations
@@ -89,6 +90,14 @@ def run_quiz(tmp: Path, args: list[str], *, process: bool = False, seconds: floa
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+# --- verifier checks -------------------------------------------------------------------------------------
+
+
+def failed(checks) -> set[str]:
+    """The names of the checks that did not pass."""
+    return {c.name for c in checks if not c.passed}
 
 
 # --- 5% wrong ----------------------------------------------------------------------------------------------

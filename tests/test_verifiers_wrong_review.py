@@ -5,14 +5,14 @@ batch axis only, GroupNorm over strided channels, InstanceNorm with the unbiased
 model through state_dict(), the linear learning-rate rule for Adam or an exponent a little off sqrt,
 one matrix for both queries and keys, a residual block that forgets or rescales its skip, a QK-norm that
 is never applied, is 5% off, puts eps outside the square root or normalises to unit length, muP's 1/d written
-as 1/sqrt(d)) and asserts that the named checks fail; the correct
-defaults must pass for several seeds.
+as 1/sqrt(d)) and asserts that the named checks fail; the correct defaults pass for seeds 0, 1 and 2 (test_verifiers.py).
 """
 
 import math
 
 import pytest
 import torch
+from helpers import failed
 
 from quiz import verify
 
@@ -20,10 +20,6 @@ OURS = "norm_axes weight_tying adam_sqrt_scaling qk_separate residual_gradient q
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
-
-
-def failed(checks) -> set[str]:
-    return {c.name for c in checks if not c.passed}
 
 
 def mod(name):
@@ -148,14 +144,6 @@ def test_wrong_implementation_fails(case):
     name, kwargs, must_fail = WRONG[case]
     checks = mod(name).run(seed=0, **kwargs)
     assert must_fail <= failed(checks), f"{name} did not notice {case}: failed only {sorted(failed(checks))}"
-
-
-@pytest.mark.parametrize("name", OURS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_default_passes(name, seed):
-    checks = mod(name).run(seed=seed)
-    assert len(checks) >= 2
-    assert not failed(checks), f"{name} seed {seed}: {sorted(failed(checks))}"
 
 
 def test_every_verifier_has_a_wrong_case():
