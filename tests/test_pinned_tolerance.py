@@ -3,7 +3,8 @@
 A verifier whose tolerances are loose enough to accept an implementation that is 5% off proves little. For
 each `run(seed, <name>=<default>)` parameter that returns numbers or tensors, the default is wrapped to
 return 1.05x its result and at least one check must fail. New verifiers are covered automatically; the
-exceptions below each say why a 5% scaling is not a wrong answer for them (or cannot be applied).
+exceptions below each say why a 5% scaling is not a wrong answer for them (or cannot be applied). Where the
+result is a structure (a list, a dict, a tuple of indices and gates), the real numbers in it are made 5% off.
 
 Then small realistic mistakes by hand, each with the checks that must name it: a norm's eps outside the
 square root, and a 5% error inside the implementations whose scaling is exempt (a term of a loss or cost).
@@ -13,7 +14,7 @@ import inspect
 
 import pytest
 import torch
-from helpers import made_five_percent_off
+from helpers import floats_five_percent_off, made_five_percent_off
 
 from quiz import verify
 
@@ -24,25 +25,27 @@ SCALE_INVARIANT = {  # a 5% scaling cannot change what the verifier measures: no
     "minhash_jaccard.signature": "compares signatures for equality, which scaling both sides keeps",
 }
 NOT_NUMERIC = {  # the implementation returns a structure, indices or a module; covered by test_verifiers_wrong_*
-    "alibi_slopes.alibi_slopes": "a list of slopes",
     "architecture_masks.make_masks": "a dict of boolean masks",
-    "aux_free_balancing.route": "expert indices",
     "bpe_merges.learn": "a tuple of merges",
-    "grad_clip.clip": "a list of gradients",
-    "greedy_vs_beam.decode": "a tuple of token sequences",
     "learned_pe_length.make_table": "an nn.Embedding",
     "mha_params.make_mha": "an nn.MultiheadAttention class",
-    "mla_kv_cache.decode": "a tuple (outputs, cache)",
     "moe_capacity.dispatch": "token-to-expert indices",
     "nsp_pairs.make_nsp_pairs": "boolean labels",
     "prefix_lm_mask.make_mask": "a boolean mask",
-    "qlora_double_quant.quantize_fn": "a dict of quantised blocks",
-    "ring_allreduce.allreduce": "a tuple (a list of per-rank results, elements sent)",
     "rnn_vanishing.make_lstm": "an nn.LSTM class",
     "rnn_vanishing.make_rnn": "an nn.RNN class",
     "sft_loss_mask.labels_fn": "integer labels",
     "sliding_window_reach.mask_fn": "a boolean mask",
     "spec_decoding_distribution.sampler": "sampled token ids",
+}
+FLOATS_INSIDE = {  # a structure with real numbers in it: those are made 5% too large, indices and counts kept
+    "alibi_slopes.alibi_slopes": "a list of slopes",
+    "aux_free_balancing.route": "expert indices and their gates",
+    "grad_clip.clip": "a list of gradients",
+    "greedy_vs_beam.decode": "token sequences and their probabilities",
+    "mla_kv_cache.decode": "a tuple (outputs, cache)",
+    "qlora_double_quant.quantize_fn": "a dict of quantised blocks and their scales",
+    "ring_allreduce.allreduce": "a tuple (a list of per-rank results, elements sent)",
     "topk_routing.gates": "expert indices and gates",
     "yoco_memory.decode": "a tuple (outputs, cache sizes)",
 }
@@ -60,7 +63,7 @@ def injectables() -> list[tuple[str, str]]:
 
 
 ALL = injectables()
-TESTED = [(n, k) for n, k in ALL if f"{n}.{k}" not in SCALE_INVARIANT | NOT_NUMERIC]
+TESTED = [(n, k) for n, k in ALL if f"{n}.{k}" not in SCALE_INVARIANT | NOT_NUMERIC | FLOATS_INSIDE]
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -75,9 +78,29 @@ def test_five_percent_off_fails_a_check(name, param):
     assert [c.name for c in checks if not c.passed], f"{name} accepts {param} 5% off"
 
 
+@pytest.mark.parametrize("key", sorted(FLOATS_INSIDE))
+def test_five_percent_off_inside_a_structure_fails_a_check(key):
+    name, param = key.split(".")
+    mod = verify.load(name)
+    right = inspect.signature(mod.run).parameters[param].default
+    touched = []
+
+    def wrong(*args, **kwargs):
+        result = right(*args, **kwargs)
+        shifted = floats_five_percent_off(result)
+        touched.append(repr(shifted) != repr(result))
+        return shifted
+
+    checks = mod.run(seed=0, **{param: wrong})
+    assert any(touched), f"{key}: no real number in what {param} returns; list it under NOT_NUMERIC"
+    assert [c.name for c in checks if not c.passed], f"{name} accepts {param} with its numbers 5% off"
+
+
 def test_the_exception_lists_name_real_injectables():
     names = {f"{n}.{k}" for n, k in ALL}
-    assert set(SCALE_INVARIANT) <= names and set(NOT_NUMERIC) <= names
+    assert set(SCALE_INVARIANT) <= names and set(NOT_NUMERIC) <= names and set(FLOATS_INSIDE) <= names
+    lists = [set(SCALE_INVARIANT), set(NOT_NUMERIC), set(FLOATS_INSIDE)]
+    assert sum(map(len, lists)) == len(set.union(*lists)), "an injectable is in two exception lists"
     assert len(TESTED) >= 70  # most verifiers are covered, not exempted
 
 
