@@ -9,14 +9,13 @@ filled in, and a scaffolded verifier runs and fails until its expected value is 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from helpers import BASE, ROOT, git, run_python
 
 from quiz import lint, scaffold
 from quiz.bank import TYPES, Bank, bank_files, load, validate_files
@@ -25,24 +24,12 @@ from quiz.errors import QuizError
 from quiz.params import COMPUTE
 from quiz.problems import CODES, LINT_ONLY, BankError
 
-ROOT = Path(__file__).resolve().parent.parent
 VERIFIERS = {"attention_scaling"}
 VFROM = "attention_scaling.var_unscaled_d64"
 EXPECTED = {VFROM: 64.0}
 
-BASE = """\
-topic: demo
-title: {en: Demo, zh: 演示}
-questions:
-  - id: demo.one
-    type: flashcard
-    difficulty: 2
-    prompt: {en: "Why scale?", zh: "为什么缩放？"}
-    answer: {en: "Variance.", zh: "方差。"}
-    sources: [{paper: "Vaswani et al. 2017", where: "3.2.1"}]
-"""
-# line 4: `  - id: demo.one` (the question's mapping and its id key start at column 5)
-# line 7: prompt, line 8: answer, line 9: sources
+# BASE (tests/helpers.py): one flashcard; line 4: `  - id: demo.one` (the question's mapping and its id key
+# start at column 5); line 7: prompt, line 8: answer, line 9: sources
 
 MCQ = BASE.replace("type: flashcard", "type: mcq") + """\
     choices:
@@ -129,12 +116,6 @@ CASES: dict[str, Case] = {
         [("Q016", "questions/demo.yaml", 1, 1)], how="vanished",
         committed={"questions/demo.yaml": BASE, "questions/other.yaml": BASE.replace("demo", "other")}),
 }
-
-
-def git(cwd: Path, *args: str) -> str:
-    config = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
-    done = subprocess.run(["git", *config, *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def write(files: dict[str, str | None]) -> list[Path]:
@@ -362,10 +343,6 @@ def test_new_prompts_at_a_terminal(tmp_path, monkeypatch):
 # --- verifiers ---------------------------------------------------------------------------------------
 
 
-def run_script(path: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=120)
-
-
 def test_new_verifier_runs_and_fails_until_filled_in(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     vdir = tmp_path / "verifiers"
@@ -380,7 +357,7 @@ def test_new_verifier_runs_and_fails_until_filled_in(tmp_path, monkeypatch):
 
     source = (vdir / "row_norm.py").read_text(encoding="utf-8")
     assert source.startswith('"""E|x|^2 = d for a standard normal x in d dimensions.\n')
-    done = run_script("verifiers/row_norm.py")
+    done = run_python(["verifiers/row_norm.py"])
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL" in done.stdout
 
@@ -393,7 +370,7 @@ def test_new_verifier_runs_and_fails_until_filled_in(tmp_path, monkeypatch):
     assert "todo_name_this_check" in p.message
 
     (vdir / "row_norm.py").write_text(source.replace("expected = TODO", "expected = d"), encoding="utf-8")
-    done = run_script("verifiers/row_norm.py")
+    done = run_python(["verifiers/row_norm.py"])
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -10,12 +10,10 @@ draws of one parametric question (quiz check) and 2 s for one computed answer (s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,26 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import BASE, ROOT, digests, environment, git, run_python
+from helpers import run_quiz as run
 
 from quiz import bank_cache
 from quiz.bank import CLOZE_PATTERN, bank_files
-from quiz.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-
-BASE = """\
-topic: demo
-title: {en: Demo, zh: 演示}
-questions:
-  - id: demo.one
-    type: flashcard
-    difficulty: 2
-    prompt: {en: "Why scale?", zh: "为什么缩放？"}
-    answer: {en: "Variance.", zh: "方差。"}
-    sources: [{paper: "Vaswani et al. 2017", where: "3.2.1"}]
-"""
-# line 4: `  - id: demo.one`; line 7: prompt (en value at column 19); line 8: answer
+# BASE (tests/helpers.py): one flashcard; line 4: `  - id: demo.one`; line 7: prompt (en value at column 19);
+# line 8: answer
 
 
 def numeric(answer: str, params: str = "") -> str:
@@ -224,47 +210,7 @@ ROWS: dict[str, Row] = {
 }
 
 
-# --- running a row -------------------------------------------------------------------------------
-
-
-def digests(*roots: Path) -> dict[str, str]:
-    """sha256 of every regular file under the roots (a symlink: its target's name; a FIFO: its kind)."""
-    out = {}
-    for root in roots:
-        for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if p.is_symlink():
-                out[str(p)] = "link->" + os.readlink(p)
-            elif p.is_fifo():
-                out[str(p)] = "fifo"
-            elif p.is_file():
-                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
-def environment(tmp: Path, extra: dict | None = None) -> dict[str, str]:
-    return {"QUIZ_QUESTIONS_DIR": "bank", "QUIZ_HOME": str(tmp / "home"), "GIT_CEILING_DIRECTORIES": str(tmp.parent),
-            "COLUMNS": "200", "QUIZ_LANG": "en", **(extra or {})}  # fmt: skip
-
-
-def run(tmp: Path, args: list[str], *, process: bool = False, seconds: float = 20.0,
-        env: dict | None = None) -> tuple[int, str, str]:  # fmt: skip
-    """(exit code, stdout, stderr) of `quiz ARGS` run in `tmp`."""
-    env = environment(tmp, env)
-    if process:
-        start = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "quiz", *args], cwd=tmp, capture_output=True, text=True,
-                              timeout=seconds, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})  # fmt: skip
-        assert time.monotonic() - start < seconds
-        return done.returncode, done.stdout, done.stderr
-    cwd = os.getcwd()
-    os.chdir(tmp)
-    try:
-        result = CliRunner().invoke(cli, args, env=env, catch_exceptions=True)
-    finally:
-        os.chdir(cwd)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+# --- running a row (`run` is helpers.run_quiz: quiz ARGS in tmp, the bank in tmp/bank) -------------
 
 
 def problem_lines(args: list[str], stdout: str, stderr: str) -> list[str]:
@@ -345,9 +291,8 @@ def test_the_same_bank_directory_twice_is_loaded_once(tmp_path, args, env):
 def test_check_against_an_unknown_ref_is_an_error(tmp_path):
     (tmp_path / "bank").mkdir()
     (tmp_path / "bank" / "demo.yaml").write_text(BASE, encoding="utf-8")
-    config = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "bank"]):
-        subprocess.run(["git", *config, *args], cwd=tmp_path, check=True, capture_output=True)
+        git(tmp_path, *args)
     before = digests(tmp_path / "bank")
     code, out, err = run(tmp_path, ["check", "--against", "no-such-branch"])
     assert code == 1 and out == "" and "Traceback" not in err
@@ -469,8 +414,7 @@ def test_a_failed_cache_write_leaves_no_temp_file(tmp_path):
     home, _ = bank_with_cache(tmp_path)
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (256, 256)); "
             "from quiz.cli import cli; sys.argv = ['quiz', 'list', '--json']; cli()")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=20,
-                          env={**os.environ, **environment(tmp_path), "PYTHONPATH": str(ROOT)})  # fmt: skip
+    done = run_python(["-c", code], cwd=tmp_path, env=environment(tmp_path), timeout=20)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert [q["id"] for q in json.loads(done.stdout)] == ["demo.one"]
     assert list(home.iterdir()) == []  # neither a cache nor a temp file

@@ -12,6 +12,7 @@ import pkgutil
 import sys
 
 import pytest
+from helpers import made_five_percent_off
 
 import quiz
 from quiz import bank as bank_mod
@@ -32,13 +33,7 @@ def formula_modules() -> list:
 
 
 def slightly_wrong(fn):
-    def wrong(*args, **kwargs):
-        r = fn(*args, **kwargs)
-        if isinstance(r, int) and not isinstance(r, bool):
-            return max(round(r * 1.05), r + 1)
-        return r * 1.05
-
-    return wrong
+    return made_five_percent_off(fn, whole=True)  # x1.05; a whole number stays whole and moves by >= 1
 
 
 def patch_everywhere(fn, replacement, module) -> list:

@@ -5,13 +5,9 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import failed
 
 from quiz import verify
-
-
-def failed(checks) -> set[str]:
-    return {c.name for c in checks if not c.passed}
-
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 

@@ -1,8 +1,10 @@
 """Every registered verifier passes, standalone and through the CLI, and matches expected.json."""
 
+import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,14 +20,29 @@ def test_there_are_verifiers():
     assert len(NAMES) >= 40
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("name", NAMES)
-def test_verifier_passes_in_process(name):
-    result = verify.run(name)
+def test_verifier_passes_in_process(name, seed):
+    result = verify.run(name, seed=seed)
     assert not result.error, result.error
     assert len(result.checks) >= 2, "each verifier makes at least two checks"
-    failed = [c for c in result.checks if not c.passed]
+    assert len({c.name for c in result.checks}) == len(result.checks), "check names must be unique"
+    failed = [(c.name, c.expected, c.measured) for c in result.checks if not c.passed]
     assert not failed, failed
     assert result.claim, "the docstring's first paragraph states the claim"
+
+
+def test_every_verifier_is_fed_a_wrong_implementation():
+    """The contract: each verifier has a test that injects a wrong implementation and must fail. Every
+    tests/test_verifiers_wrong_*.py lists the verifiers it does this for in OURS; together they name them all."""
+    covered: dict[str, str] = {}
+    for path in sorted(Path(__file__).parent.glob("test_verifiers_wrong_*.py")):
+        for name in importlib.import_module(path.stem).OURS:
+            covered[name] = path.name
+    assert set(covered) <= set(NAMES), f"not a verifier: {sorted(set(covered) - set(NAMES))}"
+    missing = sorted(set(NAMES) - set(covered))
+    assert not missing, f"no wrong-implementation test for {missing}: add one to a tests/test_verifiers_wrong_*.py " \
+        "and the name to its OURS"  # fmt: skip
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -2,13 +2,14 @@
 
 Each test feeds a verifier a deliberately broken version of the thing it proves (scaling removed, mask
 removed, the posts' formula, padding not masked, a cache that forgets old keys, ...) and asserts that at
-least one check fails; the correct defaults must pass for several seeds.
+least one check fails; the correct defaults pass for seeds 0, 1 and 2 (test_verifiers.py).
 """
 
 import math
 
 import pytest
 import torch
+from helpers import failed
 
 from quiz import verify
 
@@ -17,10 +18,6 @@ softmax_saturation scaling_vs_length sdpa_equivalence wrong_attention_formula mh
 padding_mask lookahead_mask prefix_lm_mask architecture_masks causal_rank bidirectional_low_rank
 kv_cache_equivalence kv_cache_memory attention_cost_cache yoco_memory gqa_cache
 """.split()
-
-
-def failed(checks) -> list[str]:
-    return [c.name for c in checks if not c.passed]
 
 
 # --- wrong implementations ------------------------------------------------------------------------------
@@ -145,15 +142,6 @@ WRONG = [
 def test_wrong_implementation_fails(name, wrong):
     checks = verify.load(name).run(seed=0, **wrong)
     assert failed(checks), f"{name} accepted a wrong implementation"
-
-
-@pytest.mark.parametrize("name", OURS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_correct_default_passes(name, seed):
-    checks = verify.load(name).run(seed=seed)
-    assert len(checks) >= 2
-    assert len({c.name for c in checks}) == len(checks), "check names must be unique"
-    assert not failed(checks), failed(checks)
 
 
 def test_specific_failures_are_the_expected_ones():

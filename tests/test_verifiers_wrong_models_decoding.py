@@ -3,7 +3,7 @@
 Each case feeds a verifier a deliberately wrong implementation through its keyword argument (the
 posts' FFN with a second ReLU, GELU replaced by ReLU, greedy search passed off as beam search, a
 top-p filter that stops below p, a vanilla RNN in place of the LSTM, ...) and asserts that at least
-one check fails. The same verifiers with their defaults pass for seeds 0, 1 and 2.
+one check fails. The same verifiers with their defaults pass for seeds 0, 1 and 2 (test_verifiers.py).
 """
 
 import pytest
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from quiz import verify
 
-GROUP = [
+OURS = [
     "gelu", "swiglu_params", "ffn_structure", "greedy_vs_beam", "sampling_temperature", "top_k_top_p",
     "llama_params", "bert_params", "train_compute", "moe_params", "tokens_per_word", "bpe_merges",
     "rnn_vanishing", "residual_layer_skip", "emergence_arithmetic", "quantization_error", "distillation_loss",
@@ -108,15 +108,6 @@ def test_wrong_implementation_fails(name, kwargs):
     checks = verify.load(name).run(seed=0, **kwargs)
     failed = [c.name for c in checks if not c.passed]
     assert failed, f"{name} accepted a wrong implementation {kwargs}"
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("name", GROUP)
-def test_default_passes(name, seed):
-    checks = verify.load(name).run(seed=seed)
-    assert len(checks) >= 2
-    failed = [(c.name, c.expected, c.measured) for c in checks if not c.passed]
-    assert not failed, failed
 
 
 def test_two_relu_ffn_fails_for_the_right_reason():

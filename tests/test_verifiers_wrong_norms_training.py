@@ -3,7 +3,7 @@
 Each case feeds a verifier a deliberately broken version of what it proves (BatchNorm in place of
 LayerNorm, an RMSNorm that subtracts the mean, DeepNorm's alpha on the wrong branch, a BERT split
 without the "keep" 10%, Adam without bias correction, RoPE as an added vector, the wrong ALiBi slopes,
-...) and asserts that at least one check fails; the correct defaults must pass for several seeds.
+...) and asserts that at least one check fails; the correct defaults pass for seeds 0, 1 and 2 (test_verifiers.py).
 """
 
 import math
@@ -11,6 +11,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import failed
 
 from quiz import verify
 
@@ -22,10 +23,6 @@ sinusoidal_linear sinusoidal_dot rope alibi_slopes learned_pe_length
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
-
-
-def failed(checks) -> list[str]:
-    return [c.name for c in checks if not c.passed]
 
 
 def mod(name):
@@ -193,14 +190,6 @@ def test_wrong_implementation_fails(case):
     m = mod(name)
     checks = m.run(seed=0, **kwargs(m))
     assert failed(checks), f"{name} did not notice {case}"
-
-
-@pytest.mark.parametrize("name", OURS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_default_passes(name, seed):
-    checks = mod(name).run(seed=seed)
-    assert len(checks) >= 2
-    assert not failed(checks), f"{name} seed {seed}: {failed(checks)}"
 
 
 def test_every_verifier_has_a_wrong_case():

@@ -3,15 +3,15 @@
 Each test feeds a verifier a mistake that candidates and engineers really make (an online softmax that
 forgets to rescale, a LoRA merge without alpha/r, DPO without the reference model, GRPO normalised over
 the batch, an SFT mask shifted by one, ...) and asserts that the specific check fails; the correct
-defaults pass for seeds 0, 1 and 2. Where the claim is a number, one wrong version is off by only a small,
-realistic amount, so the tolerance is shown to be tight.
+defaults pass for seeds 0, 1 and 2 (test_verifiers.py). Where the claim is a number, one wrong version is
+off by only a small, realistic amount, so the tolerance is shown to be tight.
 """
 
 import math
 
-import pytest
 import torch
 import torch.nn.functional as F
+from helpers import failed
 
 from quiz import verify
 
@@ -20,16 +20,6 @@ flash_tiling flash_backward paged_attention mla_kv_cache sliding_window_reach lo
 nf4_levels qlora_double_quant dpo_loss bradley_terry grpo_advantages sft_loss_mask chinchilla_sizing
 chinchilla_isoflop inference_aware_scaling
 """.split()
-
-
-def failed(checks) -> set[str]:
-    return {c.name for c in checks if not c.passed}
-
-
-@pytest.mark.parametrize("name", OURS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_correct_default_passes(name, seed):
-    assert failed(verify.load(name).run(seed=seed)) == set()
 
 
 # --- efficient attention ----------------------------------------------------------------------------------

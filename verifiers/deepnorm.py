@@ -82,6 +82,10 @@ def first_step_update(n_layers: int, alpha: float, beta: float, seed: int, resid
 def run(seed: int = 0, deep_norm=deep_norm, alpha_fn=deepnorm_alpha, beta_fn=deepnorm_beta) -> list:
     # the constants: 2N sublayers, each with v = w = beta, share one unit: 2N * 2 beta^2 / alpha^2 = 1
     budget_err = max(abs(2 * n * 2 * beta_fn(n) ** 2 / alpha_fn(n) ** 2 - 1) for n in (1, 6, 24, 96, 1000))
+    # the residual itself against its definition, LN(alpha x + G(x)) with torch's layer_norm, at alpha = 64^(1/4)
+    g = torch.Generator().manual_seed(seed)
+    x, fx = (torch.randn(B, T, D, generator=g, dtype=torch.float64) for _ in range(2))  # (B, T, D)
+    residual_err = (deep_norm(x, fx, 2 * 2**0.5) - F.layer_norm(2 * 2**0.5 * x + fx, (D,))).abs().max()
 
     def deepnet(n):
         return first_step_update(n, alpha_fn(n), beta_fn(n), seed, deep_norm)
@@ -95,6 +99,7 @@ def run(seed: int = 0, deep_norm=deep_norm, alpha_fn=deepnorm_alpha, beta_fn=dee
     # Post-LN 8-vs-2 ratio 4.8-9.4
     return [
         check("update_budget_identity", 0.0, budget_err, abs_tol=1e-12),
+        check("residual_is_ln_of_alpha_x_plus_fx", 0.0, residual_err, abs_tol=1e-12),  # float64 rounding only
         check("deepnorm_update_growth", math.sqrt(32 / 2), dn_32 / dn_2, rel_tol=0.25,
               note="32 vs 2 layers: ~sqrt(N)"),
         check_at_most("deepnorm_vs_postln_update", 0.25, dn_32 / post_32, note="at 32 layers"),

@@ -82,8 +82,14 @@ def run(seed: int = 0, block_fn=pre_ln_block) -> list:
         skip_plain = sum(change(stack([j for j in full if j != i], fn=no_residual_block), y_plain)
                          for i in middle) / len(middle)
 
+        # one block by hand: the stream x plus the attention update, plus the MLP update of that
+        a = blocks[0].attention(x0)
+        by_hand = x0 + a + blocks[0].mlp(x0 + a)
+        block_err = float((block_fn(blocks[0], x0) - by_hand).abs().max())
+
     # Ranges over seeds 0-49: skip 0.25-0.28, swap 0.10-0.12, random 1.34-1.44, plain skip 0.83-1.28.
     return [
+        check("block_adds_updates_to_the_stream", 0.0, block_err, abs_tol=1e-12, note="x + a + mlp(x + a), a = attn(x)"),
         check_at_most("skip_middle_layer_change", 0.5, skip, note="mean over layers 2-5"),
         check_at_most("swap_adjacent_layers_change", 0.5, swap, note="mean over pairs starting at 2-5"),
         # A random vector is independent of y: |r - y|² ≈ |r|² + |y|², about 2|y|² here.
