@@ -97,6 +97,31 @@ def render(body: dict, console) -> None:
     console.print(Text(plan.verdict(), style="green" if plan.meets else "bold red"))
 
 
+def drift(store, body: dict, now: float) -> str | None:
+    """How the days so far compare with the day-one forecast, and a suggestion when reality has drifted from it
+    (a missed day, or answers more than 10% off the forecast so far); None before the plan's second day."""
+    from . import plan as plan_mod
+    from .session import plan_progress, start_of_day
+
+    today = plan_mod.today(body, now)
+    if today is None or not today.past:
+        return None
+    done = plan_progress(store, today, start_of_day(now))
+    planned = sum(f for _start, f in today.past)
+    total = sum(done)
+    missed = sum(d < plan_mod.MISSED_SHARE * f for (_start, f), d in zip(today.past, done, strict=True))
+    line = f"so far: {total} answers against {planned:.0f} forecast"
+    if planned:
+        line += f" ({(total - planned) / planned:+.0%})"
+    if missed:
+        line += f"; {missed} plan day{'s' if missed > 1 else ''} missed: study makes up the backlog"
+        line += f" at up to {today.cap} answers a day (the cap)" if today.cap is not None else ""
+    if missed or abs(total - planned) > 0.1 * planned:
+        line += (f". Reality has drifted from the day-one plan; `quiz plan --date {body['interview'][:10]}` makes a "
+                 "new one from where you are")  # fmt: skip
+    return line
+
+
 @click.command(name="plan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--date", "when", metavar="YYYY-MM-DD",
               help="Interview date (taken as 09:00 local time); computes the plan and makes it active.")  # fmt: skip
@@ -169,6 +194,11 @@ def plan(when, topics, target, max_per_day, minutes_per_day, show, clear, as_jso
     if as_json:
         click.echo(json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1))
         return
+    from rich.text import Text
+
     from . import ui
 
     render(body, ui.console)
+    note = None if when else drift(store, body, now)
+    if note:
+        ui.console.print(Text(note))

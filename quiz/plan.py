@@ -1,7 +1,7 @@
 """The interview-date plan: a pure function of (card states, review log, questions, date, cap, now).
 
 Spaced repetition aims at long-term memory; an interview asks for recall on one morning. The plan keeps
-plain FSRS scheduling and adds three things:
+plain FSRS scheduling and adds four things:
 
 1. New cards are spread evenly up to a cut-off day, the last day on which a new card answered Good every
    time still gets MIN_SPACED_REVIEWS reviews on later days before the interview.
@@ -11,9 +11,17 @@ plain FSRS scheduling and adds three things:
 3. A card more than OVERDUE_DAYS past its due date is treated as less certain than FSRS says: its
    predicted recall is multiplied by OVERDUE_FACTOR (FSRS is known to overestimate recall for long-overdue
    cards in published calibration data; the factor is our stated, conservative assumption).
+4. Each day's forecast is a load the session keeps (load levelling, in the spirit of Anki's load balancer):
+   the learner answers at least the day's forecast (a day below it is filled with early reviews of cards due
+   within EARLY_DAYS, and in the last week with more final reviews) and at most forecast / (1 - LOAD_BAND)
+   (due cards beyond wait for tomorrow, the least urgent last), so the forecast is never more than LOAD_BAND
+   off what the learner then did. The last week's forecast keeps FINAL_MARGIN in reserve, as a card left for
+   later there may have no later day. A learner who misses a plan day catches up at up to the cap.
 
 The forecast simulates a learner whose recall follows the FSRS forgetting curve (Good when recalled,
-Again otherwise) with a fixed seed, so the same inputs always give the same plan, byte for byte. The
+Again otherwise) with a fixed seed, so the same inputs always give the same plan, byte for byte: a first
+pass gives each day's expected load (its forecast), a second pass follows the rule above with those loads,
+for the new cards, final reviews and recall the plan reports. The
 FSRS-6 arithmetic is written out here (fuzz off, as fsrs 6.3.2 computes it) so that 10,000 cards plan in
 well under a second; tests/test_plan.py checks it against the fsrs package. No rich, torch or numpy.
 """
@@ -274,7 +282,8 @@ class Day:
     date: str
     quota: int  # new cards the plan allows this day (the session adds up the quotas so far)
     new: int  # new cards the forecast introduces this day (less than the quota when the cap binds)
-    reviews: float  # forecast reviews, all kinds (learning steps, due, final)
+    reviews: float  # forecast answers, all kinds (learning steps, due, early, final): the load the session keeps
+    # (at least this, at most this / (1 - LOAD_BAND)); the expected load, plus FINAL_MARGIN in the last week
     final: float  # of which final reviews
     minutes: float
 

@@ -6,7 +6,9 @@ and logs answers without touching the schedule.
 
 With an active interview plan (`quiz plan`, quiz.plan) until the interview: cards due by the end of today
 count as due, the daily cap and new-card quota come from the plan, and in the plan's last week the cards
-whose predicted recall at the interview is below target get a final review (after the due ones).
+whose predicted recall at the interview is below target get a final review (after the due ones). Each day's
+answers stay within the band the plan forecast for it (quiz.plan.load_band): due cards beyond it wait for
+tomorrow, and a day below it is filled with early reviews (Item.fill), shown after the learning steps.
 """
 
 from __future__ import annotations
@@ -217,14 +219,21 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     return due + [Item(q, is_new=True) for q in fresh[:new_budget]]
 
 
-def day_band(store: Store, plan: plan_mod.Today, today: float) -> tuple[int | None, int]:
-    """Today's (at most, at least) answers under the plan (quiz.plan.Today.band), from the answers on its past days."""
+def plan_progress(store: Store, plan: plan_mod.Today, today: float) -> list[int]:
+    """Answers done on each of the plan's days before today (plan.past), from the review log."""
     import bisect
 
+    if not plan.past:
+        return []
     starts = [start for start, _f in plan.past] + [today]
-    times = store.review_times(starts[0]) if plan.past else []
+    times = store.review_times(starts[0])
     counts = [bisect.bisect_left(times, start) for start in starts]
-    return plan.band([counts[j + 1] - counts[j] for j in range(len(plan.past))])
+    return [counts[j + 1] - counts[j] for j in range(len(plan.past))]
+
+
+def day_band(store: Store, plan: plan_mod.Today, today: float) -> tuple[int | None, int]:
+    """Today's (at most, at least) answers under the plan (quiz.plan.Today.band), from the answers on its past days."""
+    return plan.band(plan_progress(store, plan, today))
 
 
 def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
@@ -262,7 +271,7 @@ def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float,
     n_due = min(n_due, plan_mod.due_room(most, done, n_new, len(final), plan.first_good, limits.retention))
     left_out = [Item(i.question, is_new=False, changed=i.changed, fill=True) for i in due[n_due:]]
     early = []
-    room = least - done - n_due - len(final) - n_new  # at most one answer each for the rest of the day's least
+    room = least - done - len(due) - len(final) - n_new  # what the day's least needs beyond every card it has
     if room > 0:
         now = today if now is None else now
         seen = {q for q, s in states.items() if (s["last_review"] or 0) >= today}  # answered today (another session)
