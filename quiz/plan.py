@@ -55,6 +55,7 @@ LOAD_BAND = 0.09  # each day's answers stay between its forecast and forecast / 
 FINAL_MARGIN = 0.1  # the last week's forecast is this much above the expected load: a card left for later
 # there may have no later day, so the plan reserves room; the spare answers go to early and final reviews
 MISSED_SHARE = 0.5  # a plan day with fewer answers than this share of its forecast was missed: catch up at the cap
+NEW_SLACK = 2  # more new cards than this behind the forecast's (a cap that binds, bad luck): catch up at the cap
 MIN_SPACED_REVIEWS = 2  # a new card needs this many reviews on later days before the interview
 OVERDUE_DAYS = 14
 OVERDUE_FACTOR = 0.9
@@ -116,7 +117,8 @@ class Model:
         inc = self._short_inc[rating] * s ** -self.w[19]
         if rating > 1 and inc < 1.0:
             inc = 1.0
-        return max(s * inc, 0.001)
+        s *= inc
+        return s if s > 0.001 else 0.001
 
     def _long(self, s: float, d: float, r: float, rating: int) -> float:
         w = self.w
@@ -124,7 +126,7 @@ class Model:
             new = min(w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * math.exp((1 - r) * w[14]), s / self._forget_cap)
         else:
             new = s * (1 + self._grow * (11 - d) * s ** -w[9] * (math.exp((1 - r) * w[10]) - 1) * self._bonus[rating])
-        return max(new, 0.001)
+        return new if new > 0.001 else 0.001
 
     def review(self, card: list | None, rating: int, now: float) -> list:
         """The card after answering `rating` (1..4) at `now` (unix seconds); `card` None is a new card."""
@@ -213,13 +215,13 @@ def early_picks(cards, now: float, day_end: float, until: float, n: int, skip: s
 
 
 def load_band(cap: int | None, forecast: float | None) -> tuple[int | None, int]:
-    """Today's answers under an active plan, (at most, at least), from the day's forecast: at least the forecast
-    (a day below it is filled with early reviews) and at most what keeps the forecast within LOAD_BAND of what
-    was done (due cards beyond that wait for tomorrow, least urgent last), never above the cap. Inside the band
-    FSRS's own schedule decides."""
+    """Today's answers under an active plan, (at most, at least), from the day's forecast: at least the forecast,
+    rounded (a day below it is filled with early reviews), and at most what keeps the forecast within LOAD_BAND
+    of what was done (due cards beyond that wait for tomorrow, least urgent last), never above the cap. Inside
+    the band FSRS's own schedule decides."""
     if forecast is None:
         return cap, 0
-    least = math.ceil(round(forecast, 6))
+    least = math.floor(forecast + 0.5)  # rounded half up (a day of 5.1 is 5, not 6: 2% off, not 18%)
     most = max(math.floor(round(forecast / (1 - LOAD_BAND), 6)), least)
     return (most if cap is None else min(cap, most)), (least if cap is None else min(cap, least))
 
@@ -372,6 +374,14 @@ def budget(cap: int | None, done: int, due: int, new_left: int, p_first: float, 
     return n_due, max(int(round(room - n_new * cost, 6)), 0), n_new
 
 
+def fit_most(most: int, cap: int | None, done: int, n_new: int, n_final: int, p_first: float, retention: float) -> int:
+    """The day's most answers (load_band), raised when needed (never above the cap) so that the new cards and
+    final reviews `budget` gives today fit with their expected answers: they keep their places even when new
+    cards trail behind the forecast (a cap that binds); the band holds the due cards."""
+    need = done + math.ceil(round(n_new * new_card_cost(p_first) + n_final * (2 - retention), 6))
+    return max(most, need) if cap is None else max(most, min(cap, need))
+
+
 def due_room(limit: int | None, done: int, n_new: int, n_final: int, p_first: float, retention: float) -> int:
     """How many due cards today's answer limit leaves room for once the plan's new cards and final reviews (split
     from the cap by `budget`, so the new-card dates hold) have their expected answers; the rest wait for
@@ -382,12 +392,14 @@ def due_room(limit: int | None, done: int, n_new: int, n_final: int, p_first: fl
     return max(int(round(room / (2 - retention), 6)), 0)
 
 
-def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, target, p_first, rng, planned=None):
+def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, target, p_first, rng, planned=None,
+              planned_new=None):  # fmt: skip
     """One run of the seeded learner over the study days, following the same rules as the session
     (quiz.session.build_queue with an active plan). Mutates `cards`; returns per-day counts.
 
     `planned` (the first pass's expected answers per day) keeps each day within load_band of it, as the session
-    does: due cards beyond the band wait for tomorrow, and a day below it is filled with early reviews."""
+    does: due cards beyond the band wait for tomorrow, and a day below it is filled with early reviews; a run
+    more than NEW_SLACK new cards behind `planned_new` (the first pass's, per day) goes up to the cap."""
     ends = [midnight(d + timedelta(days=1)) for d in dates]
     last_end = ends[-1] if ends else interview
     today = 0
@@ -467,8 +479,10 @@ def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, t
             limit, least = (cap if cap is not None else 1 << 30), 0
         else:
             limit, least = load_band(cap, planned[i])
+            if sum(planned_new[:i]) - introduced > NEW_SLACK:
+                limit = cap
             limit = 1 << 30 if limit is None else limit
-        due = [k for _, k in sorted((-(end - cards[k][5]) / max(cards[k][2], 1e-9), k) for k in buckets.pop(i, ()))]
+        due = [k for _, k in sorted((-(end - cards[k][5]) / (cards[k][2] or 1e-9), k) for k in buckets.pop(i, ()))]
         for k in due:  # as the store orders them
             where.pop(k, None)
         n_due, fin_budget, n_new = budget(cap, 0, len(due), min(allowed - introduced, len(pending)), p_first,
@@ -477,6 +491,7 @@ def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, t
         if i >= window:  # cards due after the last study day: never among today's due ones
             finals = finals_among(len(dates) - i, fin_budget, target)
         if planned is not None:  # new cards and final reviews keep their places; due cards take the rest
+            limit = fit_most(limit, cap, 0, n_new, len(finals), p_first, model.retention)
             n_due = min(n_due, due_room(limit, 0, n_new, len(finals), p_first, model.retention))
         done = 0
         for key in due[:n_due] + finals:
@@ -540,14 +555,14 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
 
     replicas = min(MAX_REPLICAS, max(1, math.ceil(MIN_SAMPLES / max(len(questions), 1))))
 
-    def runs(planned):
+    def runs(planned, planned_new):
         """The seeded learner `replicas` times: mean answers, new cards and final reviews per day, mean recall."""
         sums_new, sums_rev, sums_fin = [0.0] * len(dates), [0.0] * len(dates), [0.0] * len(dates)
         recall = dict.fromkeys(topic_of, 0.0)
         for r in range(replicas):
             cards = {q: card_from_state(states.get(q)) for q in topic_of}
             new, rev, fin = _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, target, p_first,
-                                      random.Random(SEED + r), planned)  # fmt: skip
+                                      random.Random(SEED + r), planned, planned_new)  # fmt: skip
             for i in range(len(dates)):
                 sums_new[i] += new[i]
                 sums_rev[i] += rev[i]
@@ -557,15 +572,17 @@ def make_plan(states: dict, questions: list[tuple[str, str]], reviews: list[dict
                     recall[q] += recall_at(model, c, interview) / replicas
         return sums_new, sums_rev, sums_fin, recall
 
-    # pass 1: the expected load per day; pass 2: each day's load is that budget (what the session keeps)
-    load = runs(None)[1]
+    # pass 1: the expected load per day (and new cards); pass 2: the rules the session keeps with those loads
+    new_cards, load, _fin, _recall = runs(None, None)
     window = max(len(dates) - FINAL_WINDOW_DAYS, 0)
     planned = [round(x / replicas * (1 + FINAL_MARGIN if i >= window else 1), 1) for i, x in enumerate(load)]
     planned = planned if cap is None else [min(x, cap) for x in planned]
-    sums_new, sums_rev, sums_fin, recall = runs(planned)
+    cumulative = [round(sum(new_cards[: i + 1]) / replicas) for i in range(len(dates))]  # so the days add up
+    planned_new = [c - (cumulative[i - 1] if i else 0) for i, c in enumerate(cumulative)]
+    _new, _load, sums_fin, recall = runs(planned, planned_new)
     recall = {q: round(v, 4) for q, v in recall.items()}
     below = [q for q, v in recall.items() if v < target]
-    days = [Day(d.isoformat(), quota[i], round(sums_new[i] / replicas), planned[i],
+    days = [Day(d.isoformat(), quota[i], planned_new[i], planned[i],
                 round(sums_fin[i] / replicas, 1), round(planned[i] * secs / 60, 1))
             for i, d in enumerate(dates)]  # fmt: skip
     n = len(recall)
@@ -634,15 +651,19 @@ class Today:
     first_good: float = FIRST_GOOD_DEFAULT
     forecast: float | None = None  # today's forecast answers (None: today is not a day of the plan)
     past: tuple = ()  # (local midnight, forecast answers) of the plan's days before today
+    new_before: int = 0  # new cards the forecast introduces on the plan's days before today
     early_until: float = 0.0  # early reviews take cards due by then (EARLY_DAYS on, never after the last study day)
 
-    def band(self, done_per_day: list[int]) -> tuple[int | None, int]:
-        """Today's (at most, at least) answers (load_band), given the answers done on each of the `past` days;
-        after a missed day the backlog is added to the most, up to the cap (catch_up)."""
+    def band(self, done_per_day: list[int], introduced: int = 0) -> tuple[int | None, int]:
+        """Today's (at most, at least) answers (load_band), given the answers done on each of the `past` days and
+        the new cards introduced on them: after a missed day the backlog is added to the most, up to the cap
+        (catch_up); more than NEW_SLACK new cards behind the forecast, the most is the cap."""
         hi, lo = load_band(self.cap, self.forecast)
         behind = catch_up([f for _, f in self.past], done_per_day)
         if behind and hi is not None:
             hi = hi + behind if self.cap is None else min(self.cap, hi + behind)
+        if self.forecast is not None and self.new_before - introduced > NEW_SLACK:
+            hi = self.cap
         return hi, lo
 
 
@@ -666,6 +687,7 @@ def _today(active: dict, now: float) -> Today | None:
     allowed = sum(x["quota"] for x in active["days"] if x["date"] <= iso)
     forecast = [float(x["reviews"]) for x in active["days"] if x["date"] == iso]
     past = tuple((midnight(date.fromisoformat(x["date"])), float(x["reviews"])) for x in active["days"] if x["date"] < iso)
+    new_before = sum(int(x["new"]) for x in active["days"] if x["date"] < iso)
     later = [x for x in dates if x >= d]
     last = dates[-1] if dates else d
     last_end = midnight(last + timedelta(days=1))
@@ -674,5 +696,5 @@ def _today(active: dict, now: float) -> Today | None:
         interview=interview, last_study_end=last_end, days_left=max(len(later), 1),
         in_window=len(later) <= FINAL_WINDOW_DAYS, target=active["target"], topics=tuple(active.get("topics", ())),
         first_good=active.get("first_good", FIRST_GOOD_DEFAULT), forecast=forecast[0] if forecast else None,
-        past=past, early_until=min(midnight(d + timedelta(days=1 + EARLY_DAYS)), last_end),
+        past=past, new_before=new_before, early_until=min(midnight(d + timedelta(days=1 + EARLY_DAYS)), last_end),
     )  # fmt: skip

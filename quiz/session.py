@@ -203,7 +203,7 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     today = start_of_day(now)
     plan = plan_mod.today(store.active_plan(), now)
     if plan is not None:
-        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags, types, now)
+        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags, types, now)[0]
     due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
     due = []
     for card in store.due_cards(now):
@@ -231,18 +231,24 @@ def plan_progress(store: Store, plan: plan_mod.Today, today: float) -> list[int]
     return [counts[j + 1] - counts[j] for j in range(len(plan.past))]
 
 
+def plan_introduced(store: Store, plan: plan_mod.Today, today: float) -> int:
+    """New cards introduced since the plan was made, before today."""
+    return store.introduced_since(plan.made_at) - store.introduced_since(today) if plan.made_at < today else 0
+
+
 def day_band(store: Store, plan: plan_mod.Today, today: float) -> tuple[int | None, int]:
-    """Today's (at most, at least) answers under the plan (quiz.plan.Today.band), from the answers on its past days."""
-    return plan.band(plan_progress(store, plan, today))
+    """Today's (at most, at least) answers under the plan (quiz.plan.Today.band), from the answers on its past days
+    and the new cards introduced on them."""
+    return plan.band(plan_progress(store, plan, today), plan_introduced(store, plan, today))
 
 
 def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
                    topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = (),
-                   now: float | None = None) -> list[Item]:  # fmt: skip
+                   now: float | None = None) -> tuple[list[Item], int | None, int]:  # fmt: skip
     """Today's queue under the active plan (quiz.plan), in the order the plan's forecast assumes: due cards (as
     many as the day's band leaves room for beside the new cards and final reviews), the final reviews, new cards;
     then, marked `fill`, the due cards left out (while the day's band allows) and early reviews (while the day is
-    below its band). The cap split by plan.budget."""
+    below its band). The cap split by plan.budget. Returns (queue, today's most answers, today's least)."""
     by_id = bank.by_id
     due = []
     for card in store.due_cards(plan.day_end):
@@ -264,10 +270,11 @@ def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float,
         picks = plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, plan.days_left,
                                      final_budget, plan.target)  # fmt: skip
         final = [Item(by_id[qid], is_new=False, early=True) for qid in picks]
-    most, least = day_band(store, plan, today)
     if plan.forecast is None:
-        return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]]
+        return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]], plan.cap, 0
+    most, least = day_band(store, plan, today)
     # new cards and final reviews keep their places (the plan's dates depend on them); due cards take the rest
+    most = plan_mod.fit_most(most, plan.cap, done, n_new, len(final), plan.first_good, limits.retention)
     n_due = min(n_due, plan_mod.due_room(most, done, n_new, len(final), plan.first_good, limits.retention))
     left_out = [Item(i.question, is_new=False, changed=i.changed, fill=True) for i in due[n_due:]]
     early = []
@@ -281,7 +288,7 @@ def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float,
             picks += plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, 1, room - len(picks),
                                           1.0, skip=skip)  # fmt: skip
         early = [Item(by_id[qid], is_new=False, early=True, fill=True) for qid in picks]
-    return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]] + left_out + early
+    return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]] + left_out + early, most, least
 
 
 @dataclass
@@ -327,16 +334,17 @@ class Session:
         cram = options.get("cram", False)
         clock = options.pop("clock", scheduler.utcnow)
         now = clock().timestamp()
-        items = build_queue(bank, store, now, limits=limits, **options)
         plan = None if cram else plan_mod.today(store.active_plan(), now)
         filters = {"topics": tuple(options.get("topics", ())), "tags": tuple(options.get("tags", ())),
                    "types": tuple(options.get("types", ()))}  # fmt: skip
-        if plan is not None and not filters["topics"]:
-            filters["topics"] = tuple(plan.topics)
+        if plan is None:
+            items = build_queue(bank, store, now, limits=limits, **options)
+        else:
+            filters["topics"] = filters["topics"] or tuple(plan.topics)
+            items, most, least = _planned_queue(bank, store, plan, start_of_day(now), limits, now=now, **filters)
         session = cls(store, deque(items), limits, cram, clock, bank=bank, **filters)
         if plan is not None:
             session.due_until = plan.day_end
-            most, least = day_band(store, plan, start_of_day(now)) if plan.forecast is not None else (plan.cap, 0)
             session.before, session.least = store.reviews_since(start_of_day(now)), least
             if most is not None:
                 session.cap = most

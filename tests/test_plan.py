@@ -192,14 +192,15 @@ def test_last_new_day_is_what_the_forecast_does_even_when_the_cap_pushes_new_car
 
 
 def test_load_band_is_the_forecast_up_to_nine_percent_more_under_the_cap():
-    # at least the forecast, rounded up; at most forecast / 0.91, rounded down: never more than 9% off what is done
+    # at least the forecast, rounded; at most forecast / 0.91, rounded down: never more than 9% off what is done
     assert plan.LOAD_BAND == 0.09
-    assert plan.load_band(100, 44.1) == (48, 45)  # 44.1 / 0.91 = 48.46
+    assert plan.load_band(100, 44.1) == (48, 44)  # 44.1 / 0.91 = 48.46
+    assert plan.load_band(100, 44.5) == (48, 45)  # half up
     assert plan.load_band(100, 91.0) == (100, 91)  # 91 / 0.91 = 100 exactly (rounded before flooring)
-    assert plan.load_band(46, 44.1) == (46, 45)  # the cap
+    assert plan.load_band(46, 44.1) == (46, 44)  # the cap
     assert plan.load_band(40, 44.1) == (40, 40)
-    assert plan.load_band(None, 44.1) == (48, 45)
-    assert plan.load_band(None, 3.4) == (4, 4)  # a small day: at least the rounded-up forecast
+    assert plan.load_band(None, 44.1) == (48, 44)
+    assert plan.load_band(None, 5.6) == (6, 6)  # a small day: the most is never below the least
     assert plan.load_band(100, 0.0) == (0, 0)
     assert plan.load_band(100, None) == (100, 0)  # not a day of the plan: the cap only
 
@@ -219,11 +220,17 @@ def test_today_band_adds_the_backlog_of_missed_days_up_to_the_cap():
     t = plan.today(body, NOW + 2 * plan.DAY)
     f0, f1, f2 = (d["reviews"] for d in body["days"][:3])
     most, least = plan.load_band(50, f2)
-    assert t.band([round(f0), round(f1)]) == (most, least)
+    new = t.new_before
+    assert new == body["days"][0]["new"] + body["days"][1]["new"] > plan.NEW_SLACK
+    assert t.band([round(f0), round(f1)], new) == (most, least)
     behind = round(f0 + f1 - 0)
-    assert t.band([0, 0]) == (min(50, most + behind), least)
+    assert t.band([0, 0], new) == (min(50, most + behind), least)
     uncapped = plan.today({**body, "cap": None}, NOW + 2 * plan.DAY)
-    assert uncapped.band([0, 0]) == (plan.load_band(None, f2)[0] + behind, least)
+    assert uncapped.band([0, 0], new) == (plan.load_band(None, f2)[0] + behind, least)
+    # new cards behind the forecast's by more than NEW_SLACK (a binding cap, bad luck): up to the cap
+    assert t.band([round(f0), round(f1)], new - plan.NEW_SLACK) == (most, least)
+    assert t.band([round(f0), round(f1)], new - plan.NEW_SLACK - 1) == (50, least)
+    assert uncapped.band([round(f0), round(f1)], new - plan.NEW_SLACK - 1) == (None, least)
 
 
 def _model_card(state: int, stability: float, last_days_ago: float, due_in_days: float) -> list:
@@ -267,7 +274,8 @@ def test_the_forecast_keeps_every_day_of_its_own_plan_within_the_band():
         cards = {q: None for q, _ in QUESTIONS}
         _new, done, _fin = plan._simulate(plan.Model(), cards, [q for q, _ in QUESTIONS], dates, study_at,
                                           plan.interview_time(TODAY + timedelta(days=20)), [d.quota for d in p.days],
-                                          40, 0.9, plan.FIRST_GOOD_DEFAULT, random.Random(seed), forecast)  # fmt: skip
+                                          40, 0.9, plan.FIRST_GOOD_DEFAULT, random.Random(seed), forecast,
+                                          [d.new for d in p.days])  # fmt: skip
         bands = [plan.load_band(40, f) for f in forecast]
         assert all(n <= most for n, (most, _least) in zip(done, bands, strict=True))
         assert all(n >= least for n, (_most, least) in list(zip(done, bands, strict=True))[1:])

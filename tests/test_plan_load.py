@@ -29,9 +29,10 @@ def put(store: Store, qid: str, state: int, stability: float, last_days_ago: flo
     store.record(qid, 3, now=T0 - 40 * DAY, schedule=lambda _before: row)
 
 
-def save_plan(store: Store, forecasts: list[float], cap: int | None = 100) -> dict:
-    days = [{"date": (DAY0 + timedelta(days=i)).isoformat(), "quota": 0, "new": 0, "reviews": f, "final": 0.0,
-             "minutes": 0.0} for i, f in enumerate(forecasts)]  # fmt: skip
+def save_plan(store: Store, forecasts: list[float], cap: int | None = 100, new: list[int] = ()) -> dict:
+    new = list(new) + [0] * (len(forecasts) - len(new))
+    days = [{"date": (DAY0 + timedelta(days=i)).isoformat(), "quota": n, "new": n, "reviews": f, "final": 0.0,
+             "minutes": 0.0} for i, (f, n) in enumerate(zip(forecasts, new, strict=True))]  # fmt: skip
     interview = DAY0 + timedelta(days=len(forecasts))
     body = {"interview": f"{interview.isoformat()}T09:00", "made_at": T0, "target": 0.9, "cap": cap, "topics": [],
             "first_good": 0.8, "days": days}  # fmt: skip
@@ -193,3 +194,20 @@ def test_missed_days_are_made_up_at_up_to_the_cap(quiz_home):
     save_plan(store, [10.0] * 20)
     answers(2, 16)  # made up on day 2
     assert Session.start(bank, store, clock=at(T0 + 3 * DAY)).cap == 10
+
+
+def test_new_cards_behind_the_forecast_lift_the_days_most_to_the_cap(quiz_home):
+    """A cap that binds can leave new cards behind the forecast's (bad luck): more than NEW_SLACK behind, the day
+    may go up to the cap so they are not left out for good."""
+    store = Store.open(quiz_home)
+    bank = bank_of(*(f"n{k}" for k in range(8)))
+    save_plan(store, [0.0] + [10.0] * 19, new=[5])  # day 0: 5 new cards in the forecast
+    for k in range(2):  # only 2 introduced on day 0
+        store.record(f"n{k}", 3, now=T0 + k, schedule=lambda _b: {"state": REVIEW, "step": None, "stability": 50.0,
+                                                                     "difficulty": 5.0, "due": T0 + 50 * DAY,
+                                                                     "last_review": T0})  # fmt: skip
+    assert plan.NEW_SLACK == 2
+    assert Session.start(bank, store, clock=at(T0 + DAY)).cap == 100  # 3 behind: up to the cap
+    store.record("n2", 3, now=T0 + 2, schedule=lambda _b: {"state": REVIEW, "step": None, "stability": 50.0,
+                                                           "difficulty": 5.0, "due": T0 + 50 * DAY, "last_review": T0})
+    assert Session.start(bank, store, clock=at(T0 + DAY)).cap == 10  # 2 behind: the day's band (floor(10 / 0.91))
