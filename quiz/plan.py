@@ -374,10 +374,13 @@ def budget(cap: int | None, done: int, due: int, new_left: int, p_first: float, 
     return n_due, max(int(round(room - n_new * cost, 6)), 0), n_new
 
 
-def fit_most(most: int, cap: int | None, done: int, n_new: int, n_final: int, p_first: float, retention: float) -> int:
-    """The day's most answers (load_band), raised when needed (never above the cap) so that the new cards and
-    final reviews `budget` gives today fit with their expected answers: they keep their places even when new
-    cards trail behind the forecast (a cap that binds); the band holds the due cards."""
+def fit_most(most: int | None, cap: int | None, done: int, n_new: int, n_final: int, p_first: float,
+             retention: float) -> int | None:  # fmt: skip
+    """The day's most answers (load_band; None: no limit), raised when needed (never above the cap) so that the
+    new cards and final reviews `budget` gives today fit with their expected answers: they keep their places even
+    when new cards trail behind the forecast (a cap that binds); the band holds the due cards."""
+    if most is None:
+        return None
     need = done + math.ceil(round(n_new * new_card_cost(p_first) + n_final * (2 - retention), 6))
     return max(most, need) if cap is None else max(most, min(cap, need))
 

@@ -208,6 +208,11 @@ def test_new_cards_behind_the_forecast_lift_the_days_most_to_the_cap(quiz_home):
                                                                      "last_review": T0})  # fmt: skip
     assert plan.NEW_SLACK == 2
     assert Session.start(bank, store, clock=at(T0 + DAY)).cap == 100  # 3 behind: up to the cap
+    save_plan(store, [0.0] + [10.0] * 19, cap=None, new=[5])
+    s = Session.start(bank, store, clock=at(T0 + DAY))
+    assert s.cap is None  # no cap: no limit
+    assert [i.question.id for i in s.queue] == ["n2", "n3", "n4"]  # the rest of day 0's quota
+    save_plan(store, [0.0] + [10.0] * 19, new=[5])
     store.record("n2", 3, now=T0 + 2, schedule=lambda _b: {"state": REVIEW, "step": None, "stability": 50.0,
                                                            "difficulty": 5.0, "due": T0 + 50 * DAY, "last_review": T0})
     assert Session.start(bank, store, clock=at(T0 + DAY)).cap == 10  # 2 behind: the day's band (floor(10 / 0.91))
