@@ -85,6 +85,8 @@ def render(body: dict, console) -> None:
         + (f" (planned cut-off {body['cutoff']}: the daily cap pushes some later)"
            if body.get("cutoff") and body.get("last_new") and body["last_new"] > body["cutoff"] else ""),
         f"minutes use {body['seconds_source']}",
+        f"study keeps each day between its forecast and the forecast / {1 - plan_mod.LOAD_BAND:g} (early reviews fill a "
+        "light day; on a heavy one the least urgent due cards wait for tomorrow)",
         f"predicted recall on the day: mean {body['mean_recall']:.3f}, min {body['min_recall']:.3f}; "
         f"{body['below']} of {body['cards']} cards below {body['target']:g}",
     ]
@@ -95,6 +97,34 @@ def render(body: dict, console) -> None:
         console.print(Text(line))
     plan = plan_mod.Plan(**{**body, "days": [plan_mod.Day(**d) for d in days]})
     console.print(Text(plan.verdict(), style="green" if plan.meets else "bold red"))
+
+
+def drift(store, body: dict, now: float) -> str | None:
+    """How the days so far compare with the day-one forecast, and a suggestion when reality has drifted from it
+    (a missed day, or answers more than 10% off the forecast so far); None before the plan's second day."""
+    from . import plan as plan_mod
+    from .session import plan_introduced, plan_progress, start_of_day
+
+    today = plan_mod.today(body, now)
+    if today is None or not today.past:
+        return None
+    done = plan_progress(store, today, start_of_day(now))
+    planned = sum(f for _start, f in today.past)
+    total = sum(done)
+    missed = sum(d < plan_mod.MISSED_SHARE * f for (_start, f), d in zip(today.past, done, strict=True))
+    line = f"so far: {total} answers against {planned:.0f} forecast"
+    if planned:
+        line += f" ({(total - planned) / planned:+.0%})"
+    if missed:
+        line += f"; {missed} plan day{'s' if missed > 1 else ''} missed: study makes up the backlog"
+        line += f" at up to {today.cap} answers a day (the cap)" if today.cap is not None else ""
+    new_behind = today.new_before - plan_introduced(store, today, start_of_day(now))
+    if new_behind > plan_mod.NEW_SLACK:
+        line += f"; {new_behind} new cards behind the forecast: study goes up to the cap until they are in"
+    if missed or new_behind > plan_mod.NEW_SLACK or abs(total - planned) > 0.1 * planned:
+        line += (f". Reality has drifted from the day-one plan; `quiz plan --date {body['interview'][:10]}` makes a "
+                 "new one from where you are")  # fmt: skip
+    return line
 
 
 @click.command(name="plan", context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,6 +199,11 @@ def plan(when, topics, target, max_per_day, minutes_per_day, show, clear, as_jso
     if as_json:
         click.echo(json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1))
         return
+    from rich.text import Text
+
     from . import ui
 
     render(body, ui.console)
+    note = None if when else drift(store, body, now)
+    if note:
+        ui.console.print(Text(note))

@@ -6,7 +6,9 @@ and logs answers without touching the schedule.
 
 With an active interview plan (`quiz plan`, quiz.plan) until the interview: cards due by the end of today
 count as due, the daily cap and new-card quota come from the plan, and in the plan's last week the cards
-whose predicted recall at the interview is below target get a final review (after the due ones).
+whose predicted recall at the interview is below target get a final review (after the due ones). Each day's
+answers stay within the band the plan forecast for it (quiz.plan.load_band): due cards beyond it wait for
+tomorrow, and a day below it is filled with early reviews (Item.fill), shown after the learning steps.
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ class Item:
     question: Question
     is_new: bool
     changed: bool = False  # the question was edited since this card was last reviewed
-    early: bool = False  # shown before it is due: the plan's final review before the interview
+    early: bool = False  # shown before it is due: the plan's final review, or an early review (`fill`)
+    fill: bool = False  # an early review that fills the day up to the plan's forecast load ("early (plan)")
 
 
 @dataclass
@@ -200,7 +203,7 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     today = start_of_day(now)
     plan = plan_mod.today(store.active_plan(), now)
     if plan is not None:
-        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags, types)
+        return _planned_queue(bank, store, plan, today, limits, topics or plan.topics, tags, types, now)[0]
     due_budget = max(limits.reviews_per_day - store.reviews_since(today), 0)
     due = []
     for card in store.due_cards(now):
@@ -216,10 +219,36 @@ def build_queue(bank: Bank, store: Store, now: float, *, topics: tuple[str, ...]
     return due + [Item(q, is_new=True) for q in fresh[:new_budget]]
 
 
+def plan_progress(store: Store, plan: plan_mod.Today, today: float) -> list[int]:
+    """Answers done on each of the plan's days before today (plan.past), from the review log."""
+    import bisect
+
+    if not plan.past:
+        return []
+    starts = [start for start, _f in plan.past] + [today]
+    times = store.review_times(starts[0])
+    counts = [bisect.bisect_left(times, start) for start in starts]
+    return [counts[j + 1] - counts[j] for j in range(len(plan.past))]
+
+
+def plan_introduced(store: Store, plan: plan_mod.Today, today: float) -> int:
+    """New cards introduced since the plan was made, before today."""
+    return store.introduced_since(plan.made_at) - store.introduced_since(today) if plan.made_at < today else 0
+
+
+def day_band(store: Store, plan: plan_mod.Today, today: float) -> tuple[int | None, int]:
+    """Today's (at most, at least) answers under the plan (quiz.plan.Today.band), from the answers on its past days
+    and the new cards introduced on them."""
+    return plan.band(plan_progress(store, plan, today), plan_introduced(store, plan, today))
+
+
 def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
-                   topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
-    """Today's queue under the active plan (quiz.plan): every card due by the end of today, then the final
-    reviews, then new cards; the cap split by plan.budget, exactly as the plan's forecast assumed."""
+                   topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = (),
+                   now: float | None = None) -> tuple[list[Item], int | None, int]:  # fmt: skip
+    """Today's queue under the active plan (quiz.plan), in the order the plan's forecast assumes: due cards (as
+    many as the day's band leaves room for beside the new cards and final reviews), the final reviews, new cards;
+    then, marked `fill`, the due cards left out (while the day's band allows) and early reviews (while the day is
+    below its band). The cap split by plan.budget. Returns (queue, today's most answers, today's least)."""
     by_id = bank.by_id
     due = []
     for card in store.due_cards(plan.day_end):
@@ -229,23 +258,37 @@ def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float,
     known = store.known_ids()
     fresh = new_order([q for q in bank.questions if q.id not in known and matches(q, topics, tags, types)])
     new_left = min(max(plan.new_quota - store.introduced_since(plan.made_at), 0), len(fresh))
-    n_due, final_budget, n_new = plan_mod.budget(plan.cap, store.reviews_since(today), len(due), new_left,
-                                                 plan.first_good, limits.retention)  # fmt: skip
-    due = due[:n_due]
-    final = _final_review(bank, store, plan, limits, due, final_budget, topics, tags, types) if plan.in_window else []
-    return due + final + [Item(q, is_new=True) for q in fresh[:n_new]]
-
-
-def _final_review(bank: Bank, store: Store, plan: plan_mod.Today, limits: Limits, due: list[Item], budget: int,
-                  topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = ()) -> list[Item]:  # fmt: skip
-    """The plan's final pass for today: cards below target at the interview that FSRS will not show again."""
-    by_id = bank.by_id
-    taken = {i.question.id for i in due}
-    cards = {qid: plan_mod.card_from_state(s) for qid, s in store.card_states().items()
-             if qid in by_id and qid not in taken and matches(by_id[qid], topics, tags, types)}  # fmt: skip
+    done = store.reviews_since(today)
+    n_due, final_budget, n_new = plan_mod.budget(plan.cap, done, len(due), new_left, plan.first_good,
+                                                 limits.retention)  # fmt: skip
+    states = store.card_states()
+    cards = {qid: plan_mod.card_from_state(s) for qid, s in states.items()
+             if qid in by_id and matches(by_id[qid], topics, tags, types)}  # fmt: skip
     model = plan_mod.Model(limits.parameters, limits.retention)
-    picks = plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, plan.days_left, budget, plan.target)
-    return [Item(by_id[qid], is_new=False, early=True) for qid in picks]
+    final = []
+    if plan.in_window:  # cards due after the last study day: never among today's due ones
+        picks = plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, plan.days_left,
+                                     final_budget, plan.target)  # fmt: skip
+        final = [Item(by_id[qid], is_new=False, early=True) for qid in picks]
+    if plan.forecast is None:
+        return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]], plan.cap, 0
+    most, least = day_band(store, plan, today)
+    # new cards and final reviews keep their places (the plan's dates depend on them); due cards take the rest
+    most = plan_mod.fit_most(most, plan.cap, done, n_new, len(final), plan.first_good, limits.retention)
+    n_due = min(n_due, plan_mod.due_room(most, done, n_new, len(final), plan.first_good, limits.retention))
+    left_out = [Item(i.question, is_new=False, changed=i.changed, fill=True) for i in due[n_due:]]
+    early = []
+    room = least - done - len(due) - len(final) - n_new  # what the day's least needs beyond every card it has
+    if room > 0:
+        now = today if now is None else now
+        seen = {q for q, s in states.items() if (s["last_review"] or 0) >= today}  # answered today (another session)
+        picks = plan_mod.early_picks(cards.items(), now, plan.day_end, plan.early_until, room, seen)
+        if len(picks) < room and plan.in_window:  # the last week: more final reviews, weakest at the interview
+            skip = {i.question.id for i in final} | set(picks) | seen
+            picks += plan_mod.final_picks(cards, model, plan.interview, plan.last_study_end, 1, room - len(picks),
+                                          1.0, skip=skip)  # fmt: skip
+        early = [Item(by_id[qid], is_new=False, early=True, fill=True) for qid in picks]
+    return due[:n_due] + final + [Item(q, is_new=True) for q in fresh[:n_new]] + left_out + early, most, least
 
 
 @dataclass
@@ -269,7 +312,8 @@ class Session:
     graded: int = 0
     started: float = field(default_factory=time.monotonic)
     history: list = field(default_factory=list)  # (review_id, Item, was_correct) for undo
-    cap: int | None = None  # an active plan's reviews per day: the session ends when today's reviews reach it
+    cap: int | None = None  # an active plan's most answers today (day_band): the session ends when today's reach it
+    least: int = 0  # an active plan's least answers today: early reviews (Item.early and fill) are shown until then
     before: int = 0  # reviews already done today when the session started
     bank: Bank | None = None  # with a bank (not cram), learning cards are fetched from the store before every card;
     # with the filters below, "next due" and "why no more" look at matching cards only
@@ -290,17 +334,20 @@ class Session:
         cram = options.get("cram", False)
         clock = options.pop("clock", scheduler.utcnow)
         now = clock().timestamp()
-        items = build_queue(bank, store, now, limits=limits, **options)
         plan = None if cram else plan_mod.today(store.active_plan(), now)
         filters = {"topics": tuple(options.get("topics", ())), "tags": tuple(options.get("tags", ())),
                    "types": tuple(options.get("types", ()))}  # fmt: skip
-        if plan is not None and not filters["topics"]:
-            filters["topics"] = tuple(plan.topics)
+        if plan is None:
+            items = build_queue(bank, store, now, limits=limits, **options)
+        else:
+            filters["topics"] = filters["topics"] or tuple(plan.topics)
+            items, most, least = _planned_queue(bank, store, plan, start_of_day(now), limits, now=now, **filters)
         session = cls(store, deque(items), limits, cram, clock, bank=bank, **filters)
         if plan is not None:
             session.due_until = plan.day_end
-            if plan.cap is not None:
-                session.cap, session.before = plan.cap, store.reviews_since(start_of_day(now))
+            session.before, session.least = store.reviews_since(start_of_day(now)), least
+            if most is not None:
+                session.cap = most
         return session
 
     def _wanted(self, qid: str) -> Question | None:
@@ -317,10 +364,13 @@ class Session:
         return out
 
     def _still_wanted(self, item: Item, now: float) -> bool:
-        """A queued card is shown only if it is still what it was when queued: new and unseen, or due."""
+        """A queued card is shown only if it is still what it was when queued: new and unseen, or due; an early
+        review that fills the plan's day only while today's answers are below the day's least."""
         state = self.store.card(item.question.id)
         if item.is_new:
             return state is None
+        if item.early and item.fill and self.before + self.done >= self.least:
+            return False
         if item.early:
             return state is not None and not any(
                 h[1].question.id == item.question.id for h in self.history)  # once per session
@@ -340,13 +390,19 @@ class Session:
         if learning:
             self._shown, self._from_queue = learning[0], False
             return self._shown
+        ahead = None
         while self.queue:
             item = self.queue[0]
             if self._still_wanted(item, now):
+                if item.fill:  # an early review only fills what is left: learning steps (learn-ahead) first
+                    ahead = self._learning(now + self.learn_ahead)
+                    if ahead:
+                        break
                 self._shown, self._from_queue = item, True
                 return self._shown
             self.queue.popleft()  # answered elsewhere meanwhile (or shown as a learning card): skip it
-        ahead = self._learning(now + self.learn_ahead)
+        if ahead is None:
+            ahead = self._learning(now + self.learn_ahead)
         if ahead:
             self._shown, self._from_queue = ahead[0], False
         return self._shown
@@ -354,7 +410,11 @@ class Session:
     def counts(self) -> tuple[int, int, int]:
         """(done, due left, new left) for the progress line, the card on screen included."""
         new = sum(1 for i in self.queue if i.is_new)
-        due = {i.question.id for i in self.queue if not i.is_new}
+        due = {i.question.id for i in self.queue if not i.is_new and not i.fill}
+        for limit, early in ((self.cap, False), (self.least, True)):  # a plan's fill: only as far as today's band goes
+            fill = [i.question.id for i in self.queue if i.fill and i.early == early]
+            if fill and limit is not None:
+                due.update(fill[: max(limit - self.before - self.done - len(due) - new, 0)])
         if self._shown is not None and not self._shown.is_new:
             due.add(self._shown.question.id)
         if not self.cram and self.bank is not None:

@@ -318,6 +318,11 @@ class Store:
             "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND cram = 0 "
             "AND id NOT IN (SELECT review_id FROM undone)", (since,))[0][0]  # fmt: skip
 
+    def review_times(self, since: float) -> list[float]:
+        """When each review since `since` was made (the ones reviews_since counts), oldest first."""
+        return self._column("SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? AND cram = 0 "
+                            "AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at", (since,))  # fmt: skip
+
     def next_due(self, after: float) -> float | None:
         return self._query("SELECT min(due) FROM cards WHERE due > ?", (after,))[0][0]
 

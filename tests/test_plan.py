@@ -164,6 +164,11 @@ def test_today_reads_the_active_plan_until_the_interview():
     quotas = [d["quota"] for d in p["days"]]
     t = plan.today(p, NOW + 2 * plan.DAY)
     assert t.new_quota == sum(quotas[:3]) and t.cap == 50 and t.days_left == 8 and not t.in_window
+    assert t.forecast == p["days"][2]["reviews"]
+    assert t.past == tuple((plan.midnight(TODAY + timedelta(days=i)), p["days"][i]["reviews"]) for i in range(2))
+    assert t.early_until == plan.midnight(TODAY + timedelta(days=2 + 1 + plan.EARLY_DAYS))
+    last = plan.today(p, NOW + 8 * plan.DAY)  # two study days left: early reviews stop at the last one's end
+    assert last.early_until == last.last_study_end == plan.midnight(TODAY + timedelta(days=10))
     assert plan.today(p, NOW + 3 * plan.DAY).in_window
     assert plan.today(p, plan.interview_time(TODAY + timedelta(days=10))) is None  # after: plain FSRS
     assert plan.today(None, NOW) is None
@@ -184,3 +189,114 @@ def test_last_new_day_is_what_the_forecast_does_even_when_the_cap_pushes_new_car
     assert p.cutoff is not None and p.last_new > p.cutoff
     uncapped = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=30), NOW)
     assert uncapped.last_new == max(d.date for d in uncapped.days if d.new > 0) <= uncapped.cutoff
+
+
+def test_load_band_is_the_forecast_up_to_nine_percent_more_under_the_cap():
+    # at least the forecast, rounded; at most forecast / 0.91, rounded down: never more than 9% off what is done
+    assert plan.LOAD_BAND == 0.09
+    assert plan.load_band(100, 44.1) == (48, 44)  # 44.1 / 0.91 = 48.46
+    assert plan.load_band(100, 44.5) == (48, 45)  # half up
+    assert plan.load_band(100, 91.0) == (100, 91)  # 91 / 0.91 = 100 exactly (rounded before flooring)
+    assert plan.load_band(46, 44.1) == (46, 44)  # the cap
+    assert plan.load_band(40, 44.1) == (40, 40)
+    assert plan.load_band(None, 44.1) == (48, 44)
+    assert plan.load_band(None, 5.6) == (6, 6)  # a small day: the most is never below the least
+    assert plan.load_band(100, 0.0) == (0, 0)
+    assert plan.load_band(100, None) == (100, 0)  # not a day of the plan: the cap only
+
+
+def test_catch_up_after_a_missed_day_is_what_the_days_since_fell_short():
+    assert plan.MISSED_SHARE == 0.5
+    assert plan.catch_up([10, 10], [10, 2]) == 8  # the second day missed (2 < 5)
+    assert plan.catch_up([10, 10], [10, 5]) == 0  # half the forecast is not a missed day
+    assert plan.catch_up([10, 10, 10], [0, 15, 12]) == 3  # made up in part since
+    assert plan.catch_up([10, 10, 10], [0, 20, 12]) == 0  # made up
+    assert plan.catch_up([10.4, 10.4], [11, 4]) == 6  # from the first missed day: round(10.4 - 4)
+    assert plan.catch_up([], []) == 0
+
+
+def test_today_band_adds_the_backlog_of_missed_days_up_to_the_cap():
+    body = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=10), NOW, cap=50).to_dict()
+    t = plan.today(body, NOW + 2 * plan.DAY)
+    f0, f1, f2 = (d["reviews"] for d in body["days"][:3])
+    most, least = plan.load_band(50, f2)
+    new = t.new_before
+    assert new == body["days"][0]["new"] + body["days"][1]["new"] > plan.NEW_SLACK
+    assert t.band([round(f0), round(f1)], new) == (most, least)
+    behind = round(f0 + f1 - 0)
+    assert t.band([0, 0], new) == (min(50, most + behind), least)
+    uncapped = plan.today({**body, "cap": None}, NOW + 2 * plan.DAY)
+    assert uncapped.band([0, 0], new) == (plan.load_band(None, f2)[0] + behind, least)
+    # new cards behind the forecast's by more than NEW_SLACK (a binding cap, bad luck): up to the cap
+    assert t.band([round(f0), round(f1)], new - plan.NEW_SLACK) == (most, least)
+    assert t.band([round(f0), round(f1)], new - plan.NEW_SLACK - 1) == (50, least)
+    assert uncapped.band([round(f0), round(f1)], new - plan.NEW_SLACK - 1) == (None, least)
+
+
+def _model_card(state: int, stability: float, last_days_ago: float, due_in_days: float) -> list:
+    return [state, None if state == plan.REVIEW else 0, stability, 5.0, NOW + due_in_days * plan.DAY,
+            NOW - last_days_ago * plan.DAY]  # fmt: skip
+
+
+def test_early_picks_take_review_cards_due_soon_lowest_recall_now_first():
+    day_end = plan.midnight(TODAY + timedelta(days=1))
+    until = plan.midnight(TODAY + timedelta(days=1 + plan.EARLY_DAYS))
+    cards = {
+        "due_today": _model_card(plan.REVIEW, 5.0, 6, -1),  # due: not an early review
+        "in_1_day_ratio_0.90": _model_card(plan.REVIEW, 10.0, 9, 1),
+        "in_2_days_ratio_0.905": _model_card(plan.REVIEW, 21.0, 19, 2),
+        "in_3_days_ratio_0.903": _model_card(plan.REVIEW, 31.0, 28, 3),
+        "in_3_days_ratio_0.40": _model_card(plan.REVIEW, 5.0, 2, 3),
+        "in_2_days_ratio_0.33": _model_card(plan.REVIEW, 3.0, 1, 2),
+        "in_5_days": _model_card(plan.REVIEW, 30.0, 25, 5),  # beyond EARLY_DAYS
+        "learning_in_1_day": _model_card(plan.LEARNING, 1.0, 1, 1),
+        "relearning_in_1_day": _model_card(plan.RELEARNING, 1.0, 1, 1),
+        "new": None,
+    }
+    picks = plan.early_picks(cards.items(), NOW, day_end, until, 10)
+    assert picks == ["in_2_days_ratio_0.905", "in_3_days_ratio_0.903", "in_1_day_ratio_0.90", "in_3_days_ratio_0.40",
+                     "in_2_days_ratio_0.33"]  # fmt: skip
+    assert plan.early_picks(cards.items(), NOW, day_end, until, 2) == picks[:2]
+    assert plan.early_picks(cards.items(), NOW, day_end, until, 0) == []
+    assert plan.early_picks(cards.items(), NOW, day_end, until, 10, skip={picks[0]}) == picks[1:]
+    # never after the last study day: with it ending tomorrow night, only the card due tomorrow qualifies
+    assert plan.early_picks(cards.items(), NOW, day_end, day_end + plan.DAY, 10) == ["in_1_day_ratio_0.90"]
+
+
+def test_the_forecast_keeps_every_day_of_its_own_plan_within_the_band():
+    """The second pass's rule, run again with another seed: every day's answers are within load_band of the
+    plan's forecast (day one is new cards only, so nothing can fill it: it may fall short, never over)."""
+    p = plan.make_plan({}, QUESTIONS, [], TODAY + timedelta(days=20), NOW, cap=40)
+    dates = [TODAY + timedelta(days=i) for i in range(20)]
+    study_at = [NOW + i * plan.DAY for i in range(20)]
+    forecast = [d.reviews for d in p.days]
+    for seed in (101, 102):
+        cards = {q: None for q, _ in QUESTIONS}
+        _new, done, _fin = plan._simulate(plan.Model(), cards, [q for q, _ in QUESTIONS], dates, study_at,
+                                          plan.interview_time(TODAY + timedelta(days=20)), [d.quota for d in p.days],
+                                          40, 0.9, plan.FIRST_GOOD_DEFAULT, random.Random(seed), forecast,
+                                          [d.new for d in p.days])  # fmt: skip
+        bands = [plan.load_band(40, f) for f in forecast]
+        assert all(n <= most for n, (most, _least) in zip(done, bands, strict=True))
+        assert all(n >= least for n, (_most, least) in list(zip(done, bands, strict=True))[1:])
+        assert done != [least for _most, least in bands]  # FSRS still decides inside the band
+
+
+def test_last_week_forecast_keeps_a_margin_and_the_rest_is_the_expected_load():
+    """Day by day, the forecast is the first pass's mean load (the learner without the band), x1.1 in the last
+    week; checked against the first pass run here."""
+    interview = TODAY + timedelta(days=20)
+    p = plan.make_plan({}, QUESTIONS, [], interview, NOW, cap=40)
+    dates = [TODAY + timedelta(days=i) for i in range(20)]
+    replicas = min(plan.MAX_REPLICAS, max(1, -(-plan.MIN_SAMPLES // len(QUESTIONS))))
+    sums = [0] * 20
+    for r in range(replicas):
+        _n, done, _f = plan._simulate(plan.Model(), {q: None for q, _ in QUESTIONS}, [q for q, _ in QUESTIONS],
+                                      dates, [NOW + i * plan.DAY for i in range(20)], plan.interview_time(interview),
+                                      [d.quota for d in p.days], 40, 0.9, plan.FIRST_GOOD_DEFAULT,
+                                      random.Random(plan.SEED + r))  # fmt: skip
+        sums = [a + b for a, b in zip(sums, done, strict=True)]
+    window = 20 - plan.FINAL_WINDOW_DAYS
+    expected = [min(40, round(x / replicas * (1.1 if i >= window else 1), 1)) for i, x in enumerate(sums)]
+    assert [d.reviews for d in p.days] == expected
+    assert p.days[window].reviews > sums[window] / replicas
