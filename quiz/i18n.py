@@ -20,6 +20,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "counts.short": {"en": "{done}✓ {due}↻ {new}+", "zh": "{done}✓ {due}↻ {new}+"},
     "badge.new": {"en": "NEW", "zh": "新"},
     "badge.cram": {"en": "CRAM", "zh": "突击"},
+    "badge.final": {"en": "FINAL", "zh": "考前"},  # the plan's final review before the interview
+    "badge.early": {"en": "EARLY", "zh": "提前"},  # an early review that fills the plan's day
     "changed": {"en": "edited since you last saw it", "zh": "自上次复习后题目有修改"},
     # answering
     "reveal": {"en": "Enter: show answer   u: undo   q: quit", "zh": "回车：显示答案   u：撤销   q：退出"},

@@ -93,12 +93,14 @@ def _fit(text: str, width: int) -> str:
 
 def header(item: Item, counts: tuple[int, int, int], title: str, lang: str = "en", width: int | None = None,
            cram: bool = False) -> Text:  # fmt: skip
-    """The card's title line. What matters is never cut: the counters (done · due · new), the card type and
-    the NEW / CRAM badge; the topic title is shortened first, then the stars go, then the counters get short."""
+    """The card's title line. What matters is never cut: the counters (done · due · new), the card type and the
+    NEW / CRAM / FINAL / EARLY badge; the topic title is shortened first, then the stars go, then the counters get
+    short."""
     q = item.question
     done, due, new = counts
     width = (console.width - 6) if width is None else width  # the panel's border, corners and padding
-    badge = t("badge.cram", lang) if cram else (t("badge.new", lang) if item.is_new else "")
+    badge = t("badge.cram", lang) if cram else t("badge.new", lang) if item.is_new else (
+        t("badge.early", lang) if item.fill else t("badge.final", lang) if item.early else "")  # the plan's extras
     kind = t(f"type.{q.type}", lang)
     stars = "★" * q.difficulty + "☆" * (3 - q.difficulty)
     for counters, with_stars in ((t("counts", lang, done=done, due=due, new=new), True),

@@ -72,6 +72,21 @@ def test_the_header_shortens_the_title_never_the_counters_type_or_badge(width, l
         assert "…" in head.plain  # the title gave way
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("early", "fill", "cram", "expected"),
+                         [(True, False, False, {"en": "FINAL", "zh": "考前"}),
+                          (True, True, False, {"en": "EARLY", "zh": "提前"}),
+                          (False, False, False, {"en": "", "zh": ""}),
+                          (True, True, True, {"en": "CRAM", "zh": "突击"})])  # fmt: skip
+def test_the_plans_extra_reviews_say_why_they_are_shown_today(lang, early, fill, cram, expected):
+    """A final review before the interview and an early review that fills the plan's day each carry a badge,
+    so a card shown before its due date is never a mystery; cram wins (nothing is scheduled in cram)."""
+    q = question("errata")
+    head = ui.header(Item(q, is_new=False, early=early, fill=fill), (1, 2, 3), "T", lang, width=74, cram=cram).plain
+    tail = head.rsplit(i18n.t("counts", lang, done=1, due=2, new=3), 1)[1]
+    assert tail.strip() == expected[lang]
+
+
 def zh_panels(width: int) -> list[str]:
     """Every panel the session, the verifier and the exam show, rendered in Chinese."""
     lines: list[str] = []
