@@ -1,4 +1,5 @@
-"""Pinned store API (quiz/store.py) found by mutation testing: plans, settings, reads, the day, the lock timeout."""
+"""Pinned store API (quiz/store.py) found by mutation testing: plans, settings, reads, the day, the lock timeout,
+opening (configuration, migrations, the daily check), renames and the errors that name the file."""
 
 import shutil
 import sqlite3
@@ -154,8 +155,9 @@ def test_a_fresh_store_is_not_checked_and_a_reading_open_writes_nothing(quiz_hom
     assert [p.name for p in (quiz_home / "backups").iterdir()] == [f"quiz-{store_mod.today()}.db"]
     store.close()
     statements.clear()
-    Store.open(quiz_home).close()  # a reading command: no check, no backup, no write
-    assert writes(statements) == [] and "PRAGMA quick_check" not in statements
+    store = Store.open(quiz_home)  # a reading command: no check, no backup, no write, nothing to warn about
+    assert writes(statements) == [] and "PRAGMA quick_check" not in statements and store.warnings == []
+    store.close()
     Store.open(quiz_home, write=True).close()  # the first writing command of the day checks, and records it
     assert statements.count("PRAGMA quick_check") == 1
     assert Store.open(quiz_home).setting("quick_check_day") == store_mod.today()
