@@ -40,12 +40,15 @@ class AnswerNotSaved(StoreError):
         self.busy = busy
 
 
+LOCK_TIMEOUT = 5.0  # seconds, unless QUIZ_LOCK_TIMEOUT says otherwise
+
+
 def lock_timeout() -> float:
-    """Seconds to wait for another quiz's write lock (QUIZ_LOCK_TIMEOUT, default 5)."""
+    """Seconds to wait for another quiz's write lock (QUIZ_LOCK_TIMEOUT, default LOCK_TIMEOUT)."""
     try:
-        return max(float(os.environ.get("QUIZ_LOCK_TIMEOUT", "5")), 0.0)
+        return max(float(os.environ.get("QUIZ_LOCK_TIMEOUT", LOCK_TIMEOUT)), 0.0)
     except ValueError:
-        return 5.0
+        return LOCK_TIMEOUT
 
 
 def today(now: float | None = None) -> str:
@@ -103,6 +106,8 @@ MIGRATIONS = [
     """,
 ]
 
+# SQL text is written in triple quotes, which mutmut does not mutate: its upper- and lower-case variants of SQL are
+# equivalent mutants (SQLite ignores the case of keywords and names). See docs/mutation.md.
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
@@ -189,14 +194,15 @@ class Store:
         _preflight(path)
         conn = None
         try:
+            # timeout: SQLite's busy timeout; isolation_level None: autocommit, the store begins its own transactions
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             conn.row_factory = sqlite3.Row
             store = cls(conn, path)
-            store._prepare(timeout, check=write)
+            store._prepare(check=write)
             if write:
                 from . import backup
 
-                store.warnings += backup.daily(store)
+                store.warnings = backup.daily(store)
             return store
         except sqlite3.Error as exc:
             if conn is not None:
@@ -207,40 +213,38 @@ class Store:
                 conn.close()
             raise
 
-    def _prepare(self, timeout: float = 5.0, check: bool = False) -> None:
+    def _prepare(self, check: bool) -> None:
         c = self.conn
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        app_id = c.execute("PRAGMA application_id").fetchone()[0]
-        tables = c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        version = c.execute("""PRAGMA user_version""").fetchone()[0]
+        app_id = c.execute("""PRAGMA application_id""").fetchone()[0]
+        tables = c.execute("""SELECT count(*) FROM sqlite_master""").fetchone()[0]
         if app_id not in (0, APP_ID) or (app_id != APP_ID and (tables or version)):
             raise StoreError(f"{self.path} is an SQLite file that quiz did not create; it was left untouched. "
                              "Move it away or set QUIZ_HOME to another directory")  # fmt: skip
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer quiz (schema {version}, this one knows "
                              f"{len(MIGRATIONS)}); upgrade quiz")  # fmt: skip
-        c.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if version:  # migrated before: a foreign file can pass the header checks, so look for our tables
+            names = {r[0] for r in c.execute("""SELECT name FROM sqlite_master WHERE type='table'""")}
+            if not {"cards", "reviews", "undone", "settings"} <= names:
+                raise StoreError(f"{self.path} is missing quiz tables; move it aside or set QUIZ_HOME elsewhere")
         checked = check and version and self._quick_check()  # before anything below writes
-        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            c.execute("PRAGMA journal_mode = WAL")  # readers never block the writer, crashes roll back
-        c.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable against process crashes
+        c.execute("""PRAGMA journal_mode = WAL""")  # readers never block the writer, crashes roll back (no-op when set)
+        c.execute("""PRAGMA synchronous = NORMAL""")  # with WAL: durable against process crashes
         if version < len(MIGRATIONS):
-            c.execute("BEGIN IMMEDIATE")
+            c.execute("""BEGIN IMMEDIATE""")
             try:
                 # Re-read inside the lock: another process may have just migrated.
-                version = c.execute("PRAGMA user_version").fetchone()[0]
+                version = c.execute("""PRAGMA user_version""").fetchone()[0]
                 for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     for statement in _statements(script):
                         c.execute(statement)
                     c.execute(f"PRAGMA user_version = {i}")
                 c.execute(f"PRAGMA application_id = {APP_ID}")
-                c.execute("COMMIT")
+                c.execute("""COMMIT""")
             except BaseException:
-                c.execute("ROLLBACK")
+                c.execute("""ROLLBACK""")
                 raise
-        # A foreign file can pass the header checks; make sure our tables are really there.
-        names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not {"cards", "reviews", "undone", "settings"} <= names:
-            raise StoreError(f"{self.path} is missing quiz tables; move it aside or set QUIZ_HOME elsewhere")
         if checked:
             try:
                 self.set_setting(CHECK_KEY, today())
@@ -250,15 +254,11 @@ class Store:
     def _quick_check(self) -> bool:
         """PRAGMA quick_check unless it already passed today; raise on damage. True if it ran."""
         c = self.conn
+        row = c.execute("""SELECT value FROM settings WHERE key = ?""", (CHECK_KEY,)).fetchone()  # the tables are there
+        if row is not None and row[0] == today():
+            return False
         try:
-            row = c.execute("SELECT value FROM settings WHERE key = ?", (CHECK_KEY,)).fetchone()
-            if row is not None and row[0] == today():
-                return False
-        except sqlite3.DatabaseError as exc:
-            if "no such table" not in str(exc):
-                raise
-        try:
-            result = [r[0] for r in c.execute("PRAGMA quick_check")]
+            result = [r[0] for r in c.execute("""PRAGMA quick_check""")]
         except sqlite3.DatabaseError as exc:
             result = [str(exc)]
         if result != ["ok"]:
@@ -299,11 +299,11 @@ class Store:
 
     def learning_cards(self, until: float) -> list[tuple[str, float, str | None]]:
         """(question id, due, content hash) of learning and relearning cards due by `until`, earliest first."""
-        return [tuple(r) for r in self._query("SELECT question_id, due, content_hash FROM cards WHERE state != 2 "
-                                              "AND due <= ? ORDER BY due, question_id", (until,))]  # fmt: skip
+        return [tuple(r) for r in self._query("""SELECT question_id, due, content_hash FROM cards WHERE state != 2 """
+                                              """AND due <= ? ORDER BY due, question_id""", (until,))]  # fmt: skip
 
     def known_ids(self) -> set[str]:
-        return set(self._column("SELECT question_id FROM cards"))
+        return set(self._column("""SELECT question_id FROM cards"""))
 
     def card(self, question_id: str) -> dict | None:
         rows = self._query(f"SELECT {', '.join(STATE_COLUMNS)}, content_hash FROM cards WHERE question_id = ?",
@@ -311,12 +311,12 @@ class Store:
         return dict(rows[0]) if rows else None
 
     def introduced_since(self, since: float) -> int:
-        return self._query("SELECT count(*) FROM cards WHERE introduced >= ?", (since,))[0][0]
+        return self._query("""SELECT count(*) FROM cards WHERE introduced >= ?""", (since,))[0][0]
 
     def reviews_since(self, since: float) -> int:
         return self._query(
-            "SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND cram = 0 "
-            "AND id NOT IN (SELECT review_id FROM undone)", (since,))[0][0]  # fmt: skip
+            """SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND cram = 0 """
+            """AND id NOT IN (SELECT review_id FROM undone)""", (since,))[0][0]  # fmt: skip
 
     def review_times(self, since: float) -> list[float]:
         """When each review since `since` was made (the ones reviews_since counts), oldest first."""
@@ -324,15 +324,15 @@ class Store:
                             "AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at", (since,))  # fmt: skip
 
     def next_due(self, after: float) -> float | None:
-        return self._query("SELECT min(due) FROM cards WHERE due > ?", (after,))[0][0]
+        return self._query("""SELECT min(due) FROM cards WHERE due > ?""", (after,))[0][0]
 
     def reviews(self, question_id: str | None = None) -> list[dict]:
         """The review log (undone reviews excluded), oldest first."""
-        sql = "SELECT * FROM reviews WHERE id NOT IN (SELECT review_id FROM undone)"
+        sql = """SELECT * FROM reviews WHERE id NOT IN (SELECT review_id FROM undone)"""
         args: tuple = ()
         if question_id:
-            sql, args = sql + " AND question_id = ?", (question_id,)
-        return [dict(r) for r in self._query(sql + " ORDER BY id", args)]
+            sql, args = sql + """ AND question_id = ?""", (question_id,)
+        return [dict(r) for r in self._query(sql + """ ORDER BY id""", args)]
 
     def review_totals(self) -> list[sqlite3.Row]:
         """Per question: reviews, lapses (Again on a card in Review state), graded and correct answers. Cram
@@ -355,25 +355,25 @@ class Store:
 
     def review_days(self, since: float) -> set[str]:
         """Local dates (YYYY-MM-DD) with at least one review."""
-        return set(self._column("SELECT DISTINCT date(reviewed_at, 'unixepoch', 'localtime') FROM reviews "
-                                "WHERE reviewed_at >= ?", (since,)))  # fmt: skip
+        return set(self._column("""SELECT DISTINCT date(reviewed_at, 'unixepoch', 'localtime') FROM reviews """
+                                """WHERE reviewed_at >= ?""", (since,)))  # fmt: skip
 
     def scheduled_reviews(self) -> list[sqlite3.Row]:
         """Every review that moved a schedule (not cram, not undone), oldest first: the optimizer's input."""
         return self._query(
-            "SELECT question_id, rating, reviewed_at, duration_ms FROM reviews WHERE cram = 0 "
-            "AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at, id")  # fmt: skip
+            """SELECT question_id, rating, reviewed_at, duration_ms FROM reviews WHERE cram = 0 """
+            """AND id NOT IN (SELECT review_id FROM undone) ORDER BY reviewed_at, id""")  # fmt: skip
 
     def due_times(self) -> list[float]:
-        return self._column("SELECT due FROM cards")
+        return self._column("""SELECT due FROM cards""")
 
     def card_states(self) -> dict[str, dict]:
         """Every card's FSRS state, keyed by question id (the plan's input)."""
-        return {r["question_id"]: dict(r) for r in self._query(f"SELECT question_id, {', '.join(STATE_COLUMNS)} FROM cards")}
+        return {r[0]: dict(r) for r in self._query(f"SELECT question_id, {', '.join(STATE_COLUMNS)} FROM cards")}
 
     def active_plan(self) -> dict | None:
         """The active interview plan (quiz.plan), or None; {} when its row is not readable JSON."""
-        rows = self._query("SELECT body FROM plans WHERE cleared_at IS NULL ORDER BY id DESC LIMIT 1")
+        rows = self._query("""SELECT body FROM plans WHERE cleared_at IS NULL ORDER BY id DESC LIMIT 1""")
         if not rows:
             return None
         try:
@@ -383,23 +383,23 @@ class Store:
         return body if isinstance(body, dict) else {}
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        rows = self._query("""SELECT value FROM settings WHERE key = ?""", (key,))
         return rows[0][0] if rows else default
 
     # --- writing: one transaction each ----------------------------------------------------
 
     def _write(self, fn: Callable[[sqlite3.Connection], object]):
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("""BEGIN IMMEDIATE""")
         except sqlite3.Error as exc:
             raise _explain(self.path, exc) from None
         try:
             out = fn(self.conn)
-            self.conn.execute("COMMIT")
+            self.conn.execute("""COMMIT""")
             return out
         except BaseException as exc:
             try:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("""ROLLBACK""")
             except sqlite3.Error:  # SQLite may have rolled back already (a full disk does): nothing to undo
                 pass
             if isinstance(exc, sqlite3.Error):
@@ -425,11 +425,11 @@ class Store:
             adopted = []
             for new, olds in sorted(pending.items()):
                 marks = ",".join("?" * len(olds))
-                latest = c.execute(f"SELECT question_id FROM cards WHERE question_id IN ({marks}) "
-                                   "ORDER BY last_review DESC NULLS LAST, question_id LIMIT 1", olds).fetchone()  # fmt: skip
-                if latest is None or c.execute("SELECT 1 FROM cards WHERE question_id = ?", (new,)).fetchone():
+                latest = c.execute(f"SELECT question_id FROM cards WHERE question_id IN ({marks}) ORDER BY last_review DESC "
+                                   """NULLS LAST, question_id LIMIT 1""", olds).fetchone()  # fmt: skip
+                if latest is None or c.execute("""SELECT 1 FROM cards WHERE question_id = ?""", (new,)).fetchone():
                     continue
-                c.execute("UPDATE cards SET question_id = ? WHERE question_id = ?", (new, latest[0]))
+                c.execute("""UPDATE cards SET question_id = ? WHERE question_id = ?""", (new, latest[0]))
                 c.execute(f"DELETE FROM cards WHERE question_id IN ({marks})", olds)  # the others: merged away
                 c.execute(f"UPDATE reviews SET question_id = ? WHERE question_id IN ({marks})", (new, *olds))
                 adopted += sorted(olds)
@@ -456,8 +456,8 @@ class Store:
         def write(c: sqlite3.Connection) -> int:
             row = c.execute(f"SELECT {', '.join(STATE_COLUMNS)}, content_hash FROM cards WHERE question_id = ?",
                             (question_id,)).fetchone()  # fmt: skip
-            before = {k: row[k] for k in STATE_COLUMNS} if row else None
-            logged = {**before, "content_hash": row["content_hash"]} if row else None  # undo restores both
+            logged = dict(row) if row else None  # the state and the content hash: undo restores both
+            before = {k: logged[k] for k in STATE_COLUMNS} if logged else None
             cur = c.execute(
                 """INSERT INTO reviews (question_id, rating, answer, correct, duration_ms, reviewed_at, cram,
                                         content_hash, state_before)
@@ -488,20 +488,20 @@ class Store:
         """Take back one review: mark it undone (the log keeps it) and restore the card's state."""
 
         def write(c: sqlite3.Connection) -> str:
-            r = c.execute("SELECT question_id, cram, state_before, content_hash FROM reviews WHERE id = ?",
-                          (review_id,)).fetchone()  # fmt: skip
+            r = c.execute("""SELECT question_id, cram, state_before FROM reviews WHERE id = ?""", (review_id,)).fetchone()
             if r is None:
                 raise StoreError(f"no review {review_id}")
-            c.execute("INSERT INTO undone (review_id, undone_at) VALUES (?, ?)", (review_id, clock.timestamp()))
-            if not r["cram"]:
-                if r["state_before"] is None:
-                    c.execute("DELETE FROM cards WHERE question_id = ?", (r["question_id"],))  # new again
+            question_id, cram, state_before = r
+            c.execute("""INSERT INTO undone (review_id, undone_at) VALUES (?, ?)""", (review_id, clock.timestamp()))
+            if not cram:
+                if state_before is None:
+                    c.execute("""DELETE FROM cards WHERE question_id = ?""", (question_id,))  # new again
                 else:
-                    before = json.loads(r["state_before"])
+                    before = json.loads(state_before)
                     # the content hash too (logs written before it was recorded keep the current one)
                     sets = ", ".join(f"{k} = :{k}" for k in (*STATE_COLUMNS, "content_hash") if k in before)
-                    c.execute(f"UPDATE cards SET {sets} WHERE question_id = :qid", {**before, "qid": r["question_id"]})
-            return r["question_id"]
+                    c.execute(f"UPDATE cards SET {sets} WHERE question_id = :qid", {**before, "qid": question_id})
+            return question_id
 
         return self._write(write)
 
@@ -509,17 +509,17 @@ class Store:
         """Make `body` the active plan; earlier plans stay in the table, cleared."""
 
         def write(c: sqlite3.Connection) -> None:
-            c.execute("UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL", (now,))
-            c.execute("INSERT INTO plans (created_at, body) VALUES (?, ?)", (now, json.dumps(body, sort_keys=True)))
+            c.execute("""UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL""", (now,))
+            c.execute("""INSERT INTO plans (created_at, body) VALUES (?, ?)""", (now, json.dumps(body, sort_keys=True)))
 
         self._write(write)
 
     def clear_plan(self, now: float) -> bool:
         """Clear the active plan (study returns to plain FSRS); True if there was one."""
-        return self._write(lambda c: c.execute("UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL",
+        return self._write(lambda c: c.execute("""UPDATE plans SET cleared_at = ? WHERE cleared_at IS NULL""",
                                                (now,)).rowcount > 0)  # fmt: skip
 
     def set_setting(self, key: str, value: str) -> None:
         self._write(lambda c: c.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            """INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
             (key, value)))  # fmt: skip

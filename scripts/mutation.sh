@@ -24,7 +24,7 @@ declare -A TESTS=(
   [scheduler]="tests/test_pinned_schedule.py"
   [cards]="tests/test_pinned_cards.py tests/test_pinned_grading.py tests/test_session.py"
   [stats]="tests/test_stats.py tests/test_pinned_stats.py"
-  [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py --deselect=tests/test_hostile_store.py::test_hostile_store_is_one_line_and_untouched --deselect=tests/test_hostile_store.py::test_reading_commands_refuse_the_same_files"  # see docs/mutation.md
+  [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py"
   [session]="tests/test_session.py tests/test_pinned_session.py tests/test_pinned_schedule.py tests/test_plan_sim.py"
   [export]="tests/test_export.py tests/test_pinned_export.py"
   [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_bank_fuzz.py tests/test_check_codes.py"  # test_hostile_banks runs quiz in child processes

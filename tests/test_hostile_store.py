@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from quiz import cli as cli_module
 from quiz.cli import cli
-from quiz.store import CHECK_KEY, DB_NAME, Store, today
+from quiz.store import APP_ID, CHECK_KEY, DB_NAME, MIGRATIONS, Store, StoreError, today
 
 FIXTURE = Path(__file__).parent / "data" / "bank"
 NOW = "2026-12-01T10:00"
@@ -233,3 +233,124 @@ def test_damage_found_the_day_after_the_last_check_is_still_refused(quiz_home, m
     for _ in range(2):
         assert_one_line(CliRunner().invoke(cli, ["config", "retention", "0.8"]), HOSTILE["damaged"][1])
     assert sha(db) == before
+
+
+# --- the same refusals in process (Store.open), with the exact text: what mutation testing can see ------------
+
+
+def version_only(home: Path) -> None:
+    """No tables and no application id, but a schema version: not an empty file quiz may claim."""
+    home.mkdir(parents=True)
+    conn = sqlite3.connect(home / DB_NAME)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+
+
+def missing_tables(home: Path) -> None:
+    """Marked as ours and up to date, but only one of quiz's tables is there."""
+    home.mkdir(parents=True)
+    conn = sqlite3.connect(home / DB_NAME)
+    conn.execute("CREATE TABLE cards (question_id TEXT)")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    conn.execute(f"PRAGMA application_id = {APP_ID}")
+    conn.commit()
+    conn.close()
+
+
+FOREIGN = ("{db} is an SQLite file that quiz did not create; it was left untouched. Move it away or set QUIZ_HOME to "
+           "another directory")
+REFUSED = {
+    "foreign_empty": (foreign_empty, FOREIGN),
+    "foreign_tables": (foreign_tables, FOREIGN),
+    "version_only": (version_only, FOREIGN),
+    "garbage": (garbage, "{db} is corrupt (file is not a database); move it aside (your progress is in it, so keep a copy) "
+                         "or set QUIZ_HOME to start fresh"),
+    "directory": (directory, "{db} is a directory, not quiz's database file; move it away or set QUIZ_HOME elsewhere"),
+    "read_only": (read_only, "{db} is read-only (the file, not its directory); make it writable with `chmod u+w {db}` or "
+                             "set QUIZ_HOME elsewhere"),
+    "newer": (newer, f"{{db}} was written by a newer quiz (schema 99, this one knows {len(MIGRATIONS)}); upgrade quiz"),
+    "missing_tables": (missing_tables, "{db} is missing quiz tables; move it aside or set QUIZ_HOME elsewhere"),
+}  # fmt: skip
+
+
+@pytest.fixture
+def connections(monkeypatch) -> list:
+    """Every SQLite connection the store opens, to check that a refusal closes what it opened."""
+    opened, real_connect = [], sqlite3.connect
+
+    def connect(*args, **kwargs):
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return opened
+
+
+def closed(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+@pytest.mark.parametrize("case", REFUSED)
+def test_open_refuses_with_the_exact_line_and_leaves_the_file_alone(case, write, quiz_home, connections):
+    setup, message = REFUSED[case]
+    setup(quiz_home)
+    connections.clear()  # the setup's own connections
+    before = snapshot(quiz_home)
+    with pytest.raises(StoreError) as info:
+        Store.open(quiz_home, write=write)
+    assert type(info.value) is StoreError and str(info.value) == message.format(db=quiz_home / DB_NAME)
+    assert snapshot(quiz_home) == before  # same bytes; no WAL, no backup
+    if case in ("directory", "read_only"):
+        assert connections == []  # refused before SQLite opened it
+    else:
+        assert len(connections) == 1 and closed(connections[0])
+
+
+def test_damage_is_refused_in_process_and_left_alone(quiz_home, connections):
+    damaged(quiz_home)
+    connections.clear()
+    before = snapshot(quiz_home)
+    with pytest.raises(StoreError) as info:
+        Store.open(quiz_home, write=True)
+    assert str(info.value).startswith(f"{quiz_home / DB_NAME} is damaged (quick_check: On tree page ")
+    assert re.fullmatch(r"\S+ is damaged \(quick_check: On tree page \d+ cell 63: Offset 0 out of range \d+\.\.4092 and \d+ "
+                        r"more\); nothing was written to it\. Restore a backup \(`quiz backup list`, `quiz backup "
+                        r"restore NAME`\) or move it aside", str(info.value))  # fmt: skip
+    assert snapshot(quiz_home) == before and len(connections) == 1 and closed(connections[0])
+    assert Store.open(quiz_home).setting(CHECK_KEY) is None  # reading commands do not check; nothing was recorded
+
+
+def test_odd_paths_get_one_line(tmp_path, connections):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the data directory should be")
+    with pytest.raises(StoreError) as info:
+        Store.open(blocker / "quiz")
+    assert str(info.value) == (f"cannot create data directory {blocker / 'quiz'} (Not a directory); set QUIZ_HOME to a "
+                               "writable directory")  # fmt: skip
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / DB_NAME).symlink_to(home / DB_NAME)  # a link to itself: stat fails, but not with "no such file"
+    with pytest.raises(StoreError) as info:
+        Store.open(home)
+    assert str(info.value) == f"cannot read {home / DB_NAME} (Too many levels of symbolic links); set QUIZ_HOME elsewhere"
+
+    (home / DB_NAME).unlink()
+    (home / DB_NAME).symlink_to("/dev/null")
+    with pytest.raises(StoreError) as info:
+        Store.open(home, write=True)
+    assert str(info.value) == f"{home / DB_NAME} is not a regular file; move it away or set QUIZ_HOME elsewhere"
+    assert connections == []
+
+    (home / DB_NAME).unlink()
+    (home / DB_NAME).symlink_to(tmp_path / "gone" / DB_NAME)  # into a directory that does not exist
+    with pytest.raises(StoreError) as info:
+        Store.open(home)
+    assert str(info.value) == (f"cannot write {home / DB_NAME} (unable to open database file); make the directory writable "
+                               "or set QUIZ_HOME elsewhere")  # fmt: skip
+    assert connections == [] and not (tmp_path / "gone").exists()
