@@ -86,6 +86,7 @@ def planned(store):
 @pytest.mark.parametrize("filters, due, fresh", [
     ({}, {"a.1", "a.2", "a.3", "b.1", "b.2", "b.3"}, ["a.4", "a.5", "a.6", "b.4", "b.5", "b.6"]),
     ({"topics": ("a",)}, {"a.1", "a.2", "a.3"}, ["a.4", "a.5", "a.6"]),
+    ({"topics": ("b",)}, {"b.1", "b.2", "b.3"}, ["b.4", "b.5", "b.6"]),
     ({"tags": ("x",)}, {"a.1", "b.1"}, ["a.5", "b.5"]),
     ({"types": ("mcq",)}, {"a.3", "b.3"}, ["a.6", "b.6"]),
 ])  # fmt: skip

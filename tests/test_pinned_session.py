@@ -368,3 +368,21 @@ def test_summary_of_cram_and_exam_sessions(store):
 def test_cram_takes_the_type_filter(store):
     bank = Bank((q("a.1"), Question("a.2", "a", "mcq", 1, Text("p", "p"), None)))
     assert ids(build_queue(bank, store, T0.timestamp(), cram=True, types=("mcq",))) == ["a.2"]
+
+
+def test_the_limit_note_counts_the_cards_of_the_sessions_filters(store):
+    mcq = [Question(f"a.{i}", "a", "mcq", 1, Text("p", "p"), None) for i in (4, 5)]
+    bank = Bank((q("a.1", ["x"]), q("a.2", ["x"]), q("a.3"), *mcq))
+    limits = Limits(new_per_day=1)
+    first = Session.start(bank, store, limits=limits, clock=lambda: T0)
+    assert first.current().question.id == "a.1"
+    first.answer(4)  # today's one new card
+
+    def note(**filters):
+        return Session.start(bank, store, limits=limits, clock=lambda: T0, **filters).limit_note("en")
+
+    assert note(tags=("x",)) == ("The daily limit of 1 new cards is reached (1 introduced today); 1 new card is still "
+                                 "waiting. For more today: quiz study --new 11; for every day: quiz config new_per_day 11.")
+    assert "; 2 new cards are still waiting." in note(types=("mcq",))
+    assert "; 4 new cards are still waiting." in note()
+    assert note(tags=("x",), types=("mcq",)) is None  # no tagged mcq: the limit is not why the session is empty
