@@ -17,7 +17,8 @@ Parameters = tuple[float, ...] | None  # FSRS weights; None means the library's 
 
 
 @lru_cache(maxsize=8)
-def _scheduler(retention: float, fuzz: bool, parameters: Parameters = None):
+def _scheduler(parameters: Parameters = None, retention: float = DEFAULT_RETENTION, fuzz: bool = False):
+    """An fsrs scheduler, unfuzzed unless asked: only a real answer is fuzzed."""
     import fsrs  # lazy: only answering a card needs it
 
     if parameters is None:
@@ -25,54 +26,57 @@ def _scheduler(retention: float, fuzz: bool, parameters: Parameters = None):
     return fsrs.Scheduler(parameters=parameters, desired_retention=retention, enable_fuzzing=fuzz)
 
 
-def _to_card(state: dict | None, now: datetime):
+def _to_card(state: dict | None):
+    """Our stored state as an fsrs card. `card_id=0`: fsrs would otherwise make an id from the wall clock (and
+    sleep 1 ms) for a card we never identify. No `due`: fsrs computes the next state and the retrievability from
+    `last_review`, `stability` and the review time, never from the old due."""
     import fsrs
 
-    if state is None:  # never reviewed: fsrs starts it in Learning, step 0, due now
-        return fsrs.Card(card_id=0, due=now)
-    ts = lambda x: datetime.fromtimestamp(x, timezone.utc) if x is not None else None  # noqa: E731
+    if state is None:  # never reviewed: fsrs starts it in Learning, step 0, with no memory state
+        return fsrs.Card(card_id=0)
+    last = state["last_review"]  # None only in a row not written by review() (fsrs then treats it as unknown)
     return fsrs.Card(
         card_id=0,
         state=fsrs.State(state["state"]),
         step=state["step"],
         stability=state["stability"],
         difficulty=state["difficulty"],
-        due=ts(state["due"]),
-        last_review=ts(state["last_review"]),
+        last_review=None if last is None else datetime.fromtimestamp(last, timezone.utc),
     )
 
 
-def _from_card(card) -> dict:
-    return {
+def _next(state: dict | None, rating: int, now: datetime, fsrs_scheduler) -> dict:
+    import fsrs
+
+    card, _log = fsrs_scheduler.review_card(_to_card(state), fsrs.Rating(rating), now)
+    return {  # fsrs sets last_review to the review time
         "state": int(card.state),
         "step": card.step,
         "stability": card.stability,
         "difficulty": card.difficulty,
         "due": card.due.timestamp(),
-        "last_review": card.last_review.timestamp() if card.last_review else None,
+        "last_review": card.last_review.timestamp(),
     }
 
 
 def review(state: dict | None, rating: int, now: datetime, retention: float = DEFAULT_RETENTION,
            fuzz: bool = True, parameters: Parameters = None) -> dict:  # fmt: skip
     """The state after answering with `rating` (1 Again .. 4 Easy) at `now` (aware, UTC)."""
-    import fsrs
-
-    card, _log = _scheduler(retention, fuzz, parameters).review_card(_to_card(state, now), fsrs.Rating(rating), now)
-    return _from_card(card)
+    return _next(state, rating, now, _scheduler(parameters, retention, fuzz))
 
 
 def preview(state: dict | None, now: datetime, retention: float = DEFAULT_RETENTION,
             parameters: Parameters = None) -> dict[int, timedelta]:  # fmt: skip
     """The interval each of the four ratings would give, as Anki shows on its buttons (unfuzzed)."""
-    return {r: datetime.fromtimestamp(review(state, r, now, retention, False, parameters)["due"], timezone.utc) - now
-            for r in RATINGS}  # fmt: skip
+    plain = _scheduler(parameters, retention)
+    return {r: datetime.fromtimestamp(_next(state, r, now, plain)["due"], timezone.utc) - now for r in RATINGS}
 
 
 def retrievability(state: dict, now: datetime, retention: float = DEFAULT_RETENTION,
                    parameters: Parameters = None) -> float:  # fmt: skip
-    """Probability of recall now (FSRS forgetting curve)."""
-    return _scheduler(retention, False, parameters).get_card_retrievability(_to_card(state, now), now)
+    """Probability of recall now (FSRS forgetting curve). The curve depends on the weights only: `retention` is
+    accepted (callers pass their limits along) but not used."""
+    return _scheduler(parameters).get_card_retrievability(_to_card(state), now)
 
 
 def format_interval(delta: timedelta) -> str:

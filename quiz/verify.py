@@ -96,13 +96,13 @@ def has_figures(name: str, directory: Path = VERIFIERS_DIR) -> bool:
     import ast
 
     try:
-        tree = ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))
+        tree = ast.parse((directory / f"{name}.py").read_bytes())  # decoded as Python decodes source: UTF-8
     except (OSError, SyntaxError, ValueError):
         return False
     return any(isinstance(n, ast.FunctionDef) and n.name == "figures" for n in tree.body)
 
 
-def draw(module: ModuleType, seed: int = 0) -> tuple[list, str]:
+def draw(module: ModuleType, seed: int) -> tuple[list, str]:
     """The verifier's figures (empty when it has none) and an error line when figures() raised."""
     make = getattr(module, "figures", None)
     if make is None:
@@ -120,7 +120,7 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR, figures: bool
         raise
     except Exception as exc:  # a verifier that does not even import is a failed proof, not a crash
         return Result(name, claim(name, directory), [], 0.0, f"cannot load: {type(exc).__name__}: {exc}")
-    kit(directory).single_thread()
+    kit().single_thread()  # load() imported the kit (from `directory`) already
 
     start = time.perf_counter()
     try:
@@ -130,14 +130,14 @@ def run(name: str, seed: int = 0, directory: Path = VERIFIERS_DIR, figures: bool
         checks, error = [], f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     drawn, figure_error = draw(module, seed) if figures else ([], "")
-    return Result(name, kit(directory).claim_of(module), checks, seconds, error, drawn, figure_error)
+    return Result(name, kit().claim_of(module), checks, seconds, error, drawn, figure_error)
 
 
 def load_expected(path: Path = EXPECTED_FILE) -> dict[str, float]:
     """`verifier.check` -> expected value, as recorded by `quiz verify --update`.
     A missing or damaged file reads as empty: every value_from is then reported (Q011) with the fix."""
     try:
-        return {k: float(v["expected"]) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        return {k: float(v["expected"]) for k, v in json.loads(path.read_bytes()).items()}  # json reads UTF-8 bytes
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 
@@ -158,11 +158,12 @@ def claim(name: str, directory: Path = VERIFIERS_DIR) -> str:
     if not exists(name, directory):
         raise UnknownVerifier(name)
     try:
-        doc = ast.get_docstring(ast.parse((directory / f"{name}.py").read_text(encoding="utf-8"))) or ""
+        doc = ast.get_docstring(ast.parse((directory / f"{name}.py").read_bytes())) or ""
     except (SyntaxError, ValueError):
         return ""
     return " ".join(doc.strip().split("\n\n")[0].split())
 
 
 def write_expected(results: list[Result], path: Path = EXPECTED_FILE) -> None:
-    path.write_text(json.dumps(expected_table(results), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(expected_table(results), indent=1, sort_keys=True)  # ASCII: json escapes the rest
+    path.write_bytes((text + "\n").encode())

@@ -67,7 +67,7 @@ def test_preview_is_the_unfuzzed_interval_of_each_rating():
     state = scheduler.review(None, 3, T0 - timedelta(days=3), fuzz=False)
     preview = scheduler.preview(state, T0)
     for r in (1, 2, 3, 4):
-        direct = fsrs_direct(scheduler._to_card(state, T0), r, T0)
+        direct = fsrs_direct(scheduler._to_card(state), r, T0)
         assert preview[r] == direct.due - T0
     new = {r: fsrs_direct(fsrs.Card(card_id=0, due=T0), r, T0).due - T0 for r in (1, 2, 3, 4)}
     assert scheduler.preview(None, T0) == new
@@ -79,11 +79,11 @@ def test_retention_and_parameters_reach_fsrs():
     state = scheduler.review(None, 4, T0 - timedelta(days=30), fuzz=False)
     low = scheduler.review(state, 3, T0, retention=0.8, fuzz=False)
     direct = fsrs.Scheduler(desired_retention=0.8, enable_fuzzing=False).review_card(
-        scheduler._to_card(state, T0), fsrs.Rating.Good, T0)[0]  # fmt: skip
+        scheduler._to_card(state), fsrs.Rating.Good, T0)[0]  # fmt: skip
     assert low == as_state(direct)
     assert low["due"] > scheduler.review(state, 3, T0, fuzz=False)["due"]
     r = scheduler.retrievability(state, T0)
-    assert r == fsrs.Scheduler(enable_fuzzing=False).get_card_retrievability(scheduler._to_card(state, T0), T0)
+    assert r == fsrs.Scheduler(enable_fuzzing=False).get_card_retrievability(scheduler._to_card(state), T0)
     assert 0 < r < 1
 
 
@@ -325,13 +325,13 @@ def test_fitted_parameters_reach_every_function():
     direct = fsrs.Scheduler(parameters=FITTED, enable_fuzzing=False)
     assert state["stability"] == pytest.approx(20.0)  # w3: Easy's initial stability
     got = scheduler.review(state, 3, T0, fuzz=False, parameters=FITTED)
-    assert got == as_state(direct.review_card(scheduler._to_card(state, T0), fsrs.Rating.Good, T0)[0])
+    assert got == as_state(direct.review_card(scheduler._to_card(state), fsrs.Rating.Good, T0)[0])
     assert got != scheduler.review(state, 3, T0, fuzz=False)
     preview = scheduler.preview(state, T0, parameters=FITTED)
     assert preview[3] == datetime.fromtimestamp(got["due"], timezone.utc) - T0
     assert preview != scheduler.preview(state, T0)
     r = scheduler.retrievability(state, T0, parameters=FITTED)
-    assert r == direct.get_card_retrievability(scheduler._to_card(state, T0), T0)
+    assert r == direct.get_card_retrievability(scheduler._to_card(state), T0)
     assert r != scheduler.retrievability(state, T0)
 
 
@@ -357,3 +357,20 @@ def test_answers_are_fuzzed_by_default_and_previews_never():
                                            (89, "1m"), (91, "2m")])  # fmt: skip
 def test_format_interval_rounding(seconds, text):
     assert scheduler.format_interval(timedelta(seconds=seconds)) == text
+
+
+def test_preview_uses_the_desired_retention():
+    state = scheduler.review(None, 4, T0 - timedelta(days=30), fuzz=False)
+    low = fsrs.Scheduler(desired_retention=0.8, enable_fuzzing=False)
+    want = {r: low.review_card(scheduler._to_card(state), fsrs.Rating(r), T0)[0].due - T0 for r in (1, 2, 3, 4)}
+    assert scheduler.preview(state, T0, 0.8) == want
+    assert want[3] > scheduler.preview(state, T0)[3]  # a lower target retention waits longer
+
+
+def test_a_row_without_last_review_is_scheduled_like_fsrs_does():
+    # only review() writes cards, and it always sets last_review; a row without one (an edited file) still works
+    row = {"state": 2, "step": None, "stability": 5.0, "difficulty": 6.0, "due": T0.timestamp(), "last_review": None}
+    card = fsrs.Card(card_id=0, state=fsrs.State.Review, stability=5.0, difficulty=6.0, due=T0)
+    for rating in (1, 3):
+        assert scheduler.review(row, rating, T0, fuzz=False) == as_state(fsrs_direct(card, rating, T0))
+    assert scheduler.retrievability(row, T0) == 0

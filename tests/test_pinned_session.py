@@ -3,6 +3,7 @@
 import json
 import random
 import time
+from collections import deque
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,7 +11,17 @@ import pytest
 from quiz import scheduler
 from quiz.bank import Bank, Question, Text
 from quiz.errors import StoreError
-from quiz.session import N_FSRS_PARAMETERS, Item, Limits, Session, build_queue, exam_queue, exam_report, start_of_day
+from quiz.session import (
+    N_FSRS_PARAMETERS,
+    ExamReport,
+    Item,
+    Limits,
+    Session,
+    build_queue,
+    exam_queue,
+    exam_report,
+    start_of_day,
+)
 from quiz.store import Store
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
@@ -186,3 +197,192 @@ def test_a_long_bad_setting_is_cut_to_40_characters(store):
     with pytest.raises(StoreError) as err:
         Limits.from_store(store)
     assert f"= {('9' * 30 + 'x' * 10)!r} in" in str(err.value)
+
+
+# --- found by the mutation run of issue #9 (session at 72.5%): drafts, new-card order, exam, skip, drawn fuzz, counts --
+
+
+def test_drafts_are_left_out_with_one_problem_each():
+    from quiz.bank import Choice
+    from quiz.session import without_drafts
+
+    def card(qid, prompt="p", answer="a", **kw):
+        return Question(qid, qid.split(".")[0], kw.pop("kind", "flashcard"), 1, Text(prompt, prompt),
+                        None if answer is None else Text(answer, answer), path=f"{qid.split('.')[0]}.yaml",
+                        line=kw.pop("line", 1), **kw)  # fmt: skip
+
+    kept = (card("a.1", "TODOS on a mastodon"), card("b.1"))
+    drafts = (
+        card("a.2", "TODO: ask", line=4),
+        card("a.3", explanation=Text("fine", "还有 TODO"), line=9),
+        card("a.4", "ok", None, kind="mcq", choices=(Choice(Text("b", "b"), False), Choice(Text("TODO", "c"), True)),
+             line=14),
+        card("a.todo-5", line=20),
+        card("b.todo", "TODO", "TODO", line=30),
+    )  # fmt: skip
+    bank = Bank((kept[0], *drafts, kept[1]), {"a": Text("A", "A")})
+    clean, problems = without_drafts(bank)
+    assert clean == Bank(kept, {"a": Text("A", "A")})
+    assert [str(p) for p in problems] == [
+        "a.yaml:4:1: Q026 a.2: placeholder TODO left in prompt",
+        "a.yaml:9:1: Q026 a.3: placeholder TODO left in explanation",
+        "a.yaml:14:1: Q026 a.4: placeholder TODO left in choices[1]",
+        "a.yaml:20:1: Q026 a.todo-5: placeholder TODO left in id",
+        "b.yaml:30:1: Q026 b.todo: placeholder TODO left in prompt, answer",
+    ]
+    finished = Bank(kept)
+    assert without_drafts(finished)[0] is finished and without_drafts(finished)[1] == []
+
+
+def test_new_order_takes_each_type_in_turn_from_the_least_seen_topic():
+    from quiz.session import new_order
+
+    def card(qid, kind):
+        return Question(qid, qid.split(".")[0], kind, 1, Text(qid, qid), Text("a", "a"))
+
+    bank = [card("a.1", "cloze"), card("z.1", "flashcard"), card("z.2", "flashcard"), card("z.3", "mcq"),
+            card("a.2", "mcq"), card("m.1", "flashcard"), card("m.2", "essay"), card("a.3", "flashcard")]  # fmt: skip
+    # types in TYPE_ORDER (flashcard, mcq, cloze; an unknown type last), each from the topic seen least so far
+    # (ties: bank order a, z, m): flashcard a.3, mcq z.3, cloze a.1, essay m.2; then flashcard z.1 (z and m seen
+    # once: z first), mcq a.2; flashcard m.1 (m once, z twice); z.2
+    assert [x.id for x in new_order(bank)] == ["a.3", "z.3", "a.1", "m.2", "z.1", "a.2", "m.1", "z.2"]
+
+
+def test_exam_report_counts_unanswered_questions_as_asked():
+    def item(qid):
+        return Item(q(qid), is_new=False)
+
+    r = exam_report([(1, item("a.1"), True), (2, item("b.1"), False)], [item("a.2"), item("c.1"), item("c.2")])
+    assert r == ExamReport(5, 1, {"a": (1, 2), "b": (0, 1), "c": (0, 2)}, ["b.1"], ["a.2", "c.1", "c.2"])
+
+
+def test_skip_moves_past_a_queued_card_but_never_drops_a_learning_one(store):
+    bank = Bank((q("a.1"), q("a.2"), q("a.3")))
+    s = Session(store, deque(Item(x, is_new=False) for x in bank.questions), cram=True, clock=lambda: T0)
+    assert s.skip().question.id == "a.1" and s.current().question.id == "a.2" and len(s.queue) == 2
+    s.answer(3)
+    assert s.skip().question.id == "a.3" and s.skip() is None and s.current() is None and s.done == 1
+    # a learning card on screen is not the queue's first card: skipping it leaves the queue alone
+    later = Session.start(bank, store, limits=Limits(), clock=lambda: T0)
+    later.answer(1)  # a.1 Again: back in a minute
+    clock = [T0 + timedelta(minutes=2)]
+    s = Session.start(bank, store, limits=Limits(), clock=lambda: clock[0])
+    assert s.current().question.id == "a.1" and ids(s.queue) == ["a.1", "a.2", "a.3"]  # shown as a learning card
+    assert s.skip().question.id == "a.1" and ids(s.queue) == ["a.1", "a.2", "a.3"]
+
+
+def ids(items) -> list[str]:
+    return [i.question.id for i in items]
+
+
+def test_answer_keeps_the_drawn_fuzz_shifted_to_the_answer_time(store):
+    old = T0 - timedelta(days=30)
+    store.record("a.1", 4, now=old.timestamp(), schedule=lambda s: scheduler.review(s, 4, old, fuzz=False))
+    state = store.card("a.1")
+    random.seed(11)
+    drawn = {r: scheduler.review(state, r, T0, 0.9, True, None) for r in (1, 2, 3, 4)}  # preview's draws, in order
+    clock = [T0]
+    s = Session.start(Bank((q("a.1"),)), store, limits=Limits(), clock=lambda: clock[0])
+    random.seed(11)
+    s.preview(s.current())
+    clock[0] = T0 + timedelta(seconds=7)
+    s.answer(3)
+    got = {k: store.card("a.1")[k] for k in drawn[3]}
+    assert got == {**drawn[3], "due": drawn[3]["due"] + 7, "last_review": T0.timestamp() + 7}
+    with pytest.raises(IndexError, match="^no card to answer$"):
+        s.answer(3)
+
+
+def test_answer_redraws_when_another_session_moved_the_card(store):
+    old = T0 - timedelta(days=30)
+    store.record("a.1", 4, now=old.timestamp(), schedule=lambda s: scheduler.review(s, 4, old, fuzz=False))
+    clock = [T0]
+    s = Session.start(Bank((q("a.1"),)), store, limits=Limits(), clock=lambda: clock[0])
+    s.preview(s.current())
+    meanwhile = T0 + timedelta(seconds=1)
+    store.record("a.1", 1, now=meanwhile.timestamp(), schedule=lambda st: scheduler.review(st, 1, meanwhile, fuzz=False))
+    moved = store.card("a.1")
+    clock[0] = T0 + timedelta(seconds=7)
+    s.answer(3)
+    want = scheduler.review(moved, 3, clock[0], fuzz=False)
+    got = store.card("a.1")
+    assert (got["state"], got["stability"], got["difficulty"]) == (want["state"], want["stability"], want["difficulty"])
+
+
+def relearning(store, qid: str, due: datetime):
+    state = {"state": 3, "step": 0, "stability": 2.0, "difficulty": 5.0, "due": due.timestamp(),
+             "last_review": (due - timedelta(minutes=10)).timestamp()}  # fmt: skip
+    store.record(qid, 1, now=state["last_review"], schedule=lambda _s: state)
+
+
+def test_counts_name_the_card_on_screen_and_the_learning_cards(store):
+    bank = Bank((q("a.1"), q("a.2"), q("a.3"), q("a.4")))
+    old = T0 - timedelta(days=30)
+    for qid in ("a.1", "a.2"):
+        store.record(qid, 4, now=old.timestamp(), schedule=lambda s: scheduler.review(s, 4, old, fuzz=False))
+    clock = [T0]
+    s = Session.start(bank, store, limits=Limits(new_per_day=1), clock=lambda: clock[0])
+    assert ids(s.queue) == ["a.1", "a.2", "a.3"] and s.counts() == (0, 2, 1)
+    assert s.current().question.id == "a.1" and s.counts() == (0, 2, 1)  # on screen and still first in the queue
+    s.answer(1)  # Again: relearning, due in 10 minutes
+    assert s.counts() == (1, 1, 1)
+    s.answer(4)  # a.2
+    assert s.current().question.id == "a.3" and s.counts() == (2, 0, 1)  # a new card on screen is not a review
+    clock[0] = T0 + timedelta(minutes=11)
+    assert s.counts() == (2, 1, 1)  # a.1 is due again
+    cram = Session.start(bank, store, cram=True, rng=random.Random(0), clock=lambda: clock[0])
+    while cram.current().question.id != "a.1":
+        cram.answer(3)
+    cram.answer(3)
+    assert cram.counts() == (4 - len(cram.queue), len(cram.queue), 0)  # learning cards are not cram's business
+
+
+def test_learning_cards_follow_the_sessions_filters(store):
+    bank = Bank((q("a.1", ["x"]), q("b.1", ["x"]), Question("a.2", "a", "mcq", 1, Text("p", "p"), None)))
+    for minutes, qid in ((4, "gone.1"), (3, "a.1"), (2, "b.1"), (1, "a.2")):
+        relearning(store, qid, T0 - timedelta(minutes=minutes))
+    for filters, shown in (({}, ["a.1", "b.1", "a.2"]), ({"topics": ("a",)}, ["a.1", "a.2"]),
+                           ({"tags": ("x",)}, ["a.1", "b.1"]), ({"types": ("mcq",)}, ["a.2"])):  # fmt: skip
+        s = Session.start(bank, store, limits=Limits(new_per_day=0), clock=lambda: T0, **filters)
+        assert s.current().question.id == shown[0] and s.counts() == (0, len(shown), 0)
+        assert s.summary().learning_later == len(shown)
+
+
+def test_summary_of_cram_and_exam_sessions(store):
+    bank = Bank((q("a.1", ["x"]), Question("a.2", "a", "mcq", 1, Text("p", "p"), None), q("a.3")))
+    relearning(store, "a.3", T0 + timedelta(hours=2))  # back later today
+    for qid, days in (("a.1", 2), ("a.2", 3)):
+        due = T0 + timedelta(days=days)
+        store.record(qid, 4, now=T0.timestamp() - 60, schedule=lambda _s, d=due: {
+            "state": 2, "step": None, "stability": 5.0, "difficulty": 5.0, "due": d.timestamp(),
+            "last_review": T0.timestamp() - 60})  # fmt: skip
+    cram = Session.start(bank, store, cram=True, rng=random.Random(0), clock=lambda: T0)
+    assert cram.summary().learning_later == 0
+    exam = Session(store, deque(), cram=True, clock=lambda: T0)  # a mock interview: no bank, no filters
+    assert exam.summary().next_due == (T0 + timedelta(hours=2)).timestamp() and exam.summary().learning_later == 0
+    for filters, due in (({"tags": ("x",)}, 2), ({"types": ("mcq",)}, 3)):
+        s = Session.start(bank, store, limits=Limits(), clock=lambda: T0, **filters)
+        assert s.summary().next_due == (T0 + timedelta(days=due)).timestamp()
+
+
+def test_cram_takes_the_type_filter(store):
+    bank = Bank((q("a.1"), Question("a.2", "a", "mcq", 1, Text("p", "p"), None)))
+    assert ids(build_queue(bank, store, T0.timestamp(), cram=True, types=("mcq",))) == ["a.2"]
+
+
+def test_the_limit_note_counts_the_cards_of_the_sessions_filters(store):
+    mcq = [Question(f"a.{i}", "a", "mcq", 1, Text("p", "p"), None) for i in (4, 5)]
+    bank = Bank((q("a.1", ["x"]), q("a.2", ["x"]), q("a.3"), *mcq))
+    limits = Limits(new_per_day=1)
+    first = Session.start(bank, store, limits=limits, clock=lambda: T0)
+    assert first.current().question.id == "a.1"
+    first.answer(4)  # today's one new card
+
+    def note(**filters):
+        return Session.start(bank, store, limits=limits, clock=lambda: T0, **filters).limit_note("en")
+
+    assert note(tags=("x",)) == ("The daily limit of 1 new cards is reached (1 introduced today); 1 new card is still "
+                                 "waiting. For more today: quiz study --new 11; for every day: quiz config new_per_day 11.")
+    assert "; 2 new cards are still waiting." in note(types=("mcq",))
+    assert "; 4 new cards are still waiting." in note()
+    assert note(tags=("x",), types=("mcq",)) is None  # no tagged mcq: the limit is not why the session is empty

@@ -94,3 +94,50 @@ def test_figures_seed_load_cache_and_messages(vdir):
 
         for name in ("figs", "nodoc"):
             sys.modules.pop(f"_quiz_verifier_{name}", None)
+
+
+def test_kit_comes_from_the_given_directory_ahead_of_any_other(tmp_path, monkeypatch):
+    import sys
+
+    verify.kit()  # imported, so that the test can take it out of sys.modules and monkeypatch puts it back
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    for d in (mine, other):
+        d.mkdir()
+        (d / "_kit.py").write_text(f"WHO = {d.name!r}\n")
+    monkeypatch.setattr(sys, "path", [str(other), *sys.path])
+    monkeypatch.delitem(sys.modules, "_kit")
+    assert verify.kit(mine).WHO == "mine" and sys.path[0] == str(mine)
+    assert verify.kit(mine).WHO == "mine" and sys.path.count(str(mine)) == 1  # added once, not on every call
+
+
+def test_load_makes_the_verifiers_own_kit_importable(vdir, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    verify.kit()
+    monkeypatch.delitem(sys.modules, "_kit")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if not (Path(p) / "_kit.py").is_file()])
+    result = verify.run("good", directory=vdir)
+    assert result.passed and result.claim == "Two is two."
+    assert sys.modules["_kit"].__file__ == str(vdir / "_kit.py") and str(vdir) in sys.path
+
+
+def test_default_seed_is_zero_and_unknown_names_are_named(vdir):
+    import sys
+
+    (vdir / "seeded.py").write_text('"""Seed."""\nfrom _kit import check\n\n\ndef run(seed=1):\n'
+                                    "    return [check('seed', 0, seed, abs_tol=0)]\n")
+    try:
+        assert verify.run("seeded", directory=vdir).passed  # run() passes seed 0, not the verifier's own default
+        assert not verify.run("seeded", seed=1, directory=vdir).passed
+    finally:
+        sys.modules.pop("_quiz_verifier_seeded", None)
+    with pytest.raises(verify.UnknownVerifier, match="^nope$"):
+        verify.claim("nope", vdir)
+
+
+def test_an_error_never_reads_as_passed_even_with_checks():
+    ok = verify.kit().check("a", 1, 1, abs_tol=0)
+    assert verify.Result("x", "c", [ok], 0.1).to_dict()["passed"] is True
+    broken = verify.Result("x", "c", [ok], 0.1, error="RuntimeError: late")
+    assert not broken.passed and broken.to_dict()["passed"] is False and broken.to_dict()["error"] == "RuntimeError: late"
