@@ -22,14 +22,7 @@ from .store import AnswerNotSaved
 AUTO_RETRIES = 2  # a busy store is retried this many times (each waits QUIZ_LOCK_TIMEOUT) before asking
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
 
-_keyboard: Keyboard | None = None  # the session's keyboard, set by study() and exam()
-
-
-def keyboard() -> Keyboard:
-    global _keyboard
-    if _keyboard is None:
-        _keyboard = Keyboard()
-    return _keyboard
+_keyboard: Keyboard | None = None  # the session's keyboard, set by terminal_keys() while study() or exam() runs
 
 
 class Quit(Exception):
@@ -45,11 +38,11 @@ class NotSaved(Exception):
 
 
 class Stopped(BaseException):
-    """SIGTERM, SIGHUP or SIGQUIT arrived: print the summary as for Ctrl-C, exit 128 + signal."""
+    """SIGTERM, SIGHUP or SIGQUIT arrived (Stopped(signum)): print the summary as for Ctrl-C, exit 128 + signal."""
 
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
+    @property
+    def signum(self) -> int:
+        return self.args[0]
 
 
 def _stop(signum, _frame):
@@ -86,7 +79,7 @@ def finish(summary, exc: BaseException | None) -> int:
     return status
 
 
-def save(session: Session, rating: int, lang: str = "en", **answer) -> None:
+def save(session: Session, rating: int, lang: str, **answer) -> None:
     """Record the current answer. A busy store is retried (saying so); any failure is one line and
     the choice to retry or quit, so an answer is never dropped without the learner knowing."""
     retries = 0
@@ -117,15 +110,15 @@ class Answer:
 def key(valid: set[str], **kw) -> str:
     """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt. Keys that
     arrived together are taken one at a time, in order (quiz.keys)."""
-    return keyboard().key(valid, **kw)
+    return _keyboard.key(valid, **kw)
 
 
-def line(prompt: str, *, deadline: float | None = None, lang: str = "en", undo: bool = True) -> str:
+def line(prompt: str, *, deadline: float | None, lang: str, undo: bool) -> str:
     def draw() -> None:
         clock = ui.countdown(deadline, lang)
         ui.console.print(ui.prompt_text(f"[{clock}] {prompt}" if clock else prompt), end="")
 
-    text = keyboard().line(draw, deadline=deadline).strip()
+    text = _keyboard.line(draw, deadline=deadline).strip()
     if text.lower() in {"q", ":q"}:
         raise Quit
     if undo and text.lower() in {"u", ":u"}:
@@ -154,7 +147,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
     qtype = p.question.type
     extra = {"u"} if undo else set()
     if qtype == "mcq":
-        tick = hint(ui.t("pick", lang), deadline, lang)
+        tick = hint(ui.t("pick" if undo else "pick.exam", lang), deadline, lang)
         letters = {chr(97 + i) for i in range(len(p.choices))}
         choice = key(letters | {"q"} | extra, deadline=deadline, tick=tick)
         if tick:
@@ -175,7 +168,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
         answers = [line(f"{ui.t('gap', lang)} {i + 1}", deadline=deadline, lang=lang, undo=undo and i == 0)
                    for i in range(len(p.gaps))]  # fmt: skip
         return Answer(" | ".join(answers), cards.grade(p, answers), answers)
-    tick = hint(ui.t("reveal", lang), deadline, lang)
+    tick = hint(ui.t("reveal" if undo else "reveal.exam", lang), deadline, lang)
     k = key({"enter", " ", "q"} | extra, deadline=deadline, tick=tick)
     if tick:
         ui.console.print()
@@ -186,7 +179,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
     return Answer(None, None, None)
 
 
-def run_verifier(name: str, highlight: str | None = None, lang: str = "en", draw: cards.Presented | None = None) -> None:
+def run_verifier(name: str, highlight: str | None, lang: str, draw: cards.Presented | None) -> None:
     from . import verify
 
     with ui.console.status(ui.t("running_verifier", lang, name=name), spinner="dots"):
@@ -308,9 +301,9 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_wo
 
 
 def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, duration_ms: int, lang: str,
-          proposed: int | None = None) -> bool:  # fmt: skip
-    """The answer screen and the rating keys; True when the learner undid instead of rating. A drill's verdict
-    panel was its answer screen, and it proposes its own rating."""
+          proposed: int | None) -> None:  # fmt: skip
+    """The answer screen and the rating keys, until the learner rates (saved) or undoes (the previous answer is
+    taken back; this one is dropped). A drill's verdict panel was its answer screen, and it proposes its own rating."""
     if item.question.type != "drill":
         ui.console.print(ui.answer_panel(p, answer.correct, answer.shown))
     shown = set()
@@ -346,11 +339,11 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
             bar()
         elif k == "u":
             _undo(session, lang)
-            return True
+            return
         else:
             rating = proposed if k in ("enter", " ") else int(k)
             save(session, rating, lang, given=answer.given, correct=answer.correct, duration_ms=duration_ms)
-            return False
+            return
 
 
 def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None,
@@ -385,7 +378,7 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
         except TimeUp:
             ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
             unanswered[:] = [item, *list(session.queue)[1:]]
-            break
+            return
         save(session, grading.proposed_rating(correct), lang, given=answer.given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
 
