@@ -179,7 +179,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
     return Answer(None, None, None)
 
 
-def run_verifier(name: str, highlight: str | None, lang: str, draw: cards.Presented | None) -> None:
+def run_verifier(name: str, highlight: str | None, lang: str, draw: cards.Presented) -> None:
     from . import verify
 
     with ui.console.status(ui.t("running_verifier", lang, name=name), spinner="dots"):
@@ -332,7 +332,7 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
         elif k == "v":
             name, check = item.question.proof()
             if name:  # the check this card's number comes from is highlighted
-                run_verifier(name, check, lang, p if p.params else None)
+                run_verifier(name, check, lang, p)  # a parametric card adds its draw to the panel
             else:
                 ui.console.print(ui.t("no_verifier", lang), style="dim")
             shown.add(k)

@@ -23,10 +23,9 @@ import pytest
 from rich.console import Console
 
 from quiz import bank as bank_mod
-from quiz import drill_log
-from quiz import interactive, ui, verify
+from quiz import cards, drill_log, interactive, ui, verify
 from quiz.keys import Keyboard, split_keys
-from quiz.session import Item, Limits, Session, exam_queue
+from quiz.session import Item, Limits, Session
 from quiz.store import AnswerNotSaved, Store
 
 SOFTMAX = Path(__file__).resolve().parent.parent / "drills" / "softmax"
@@ -82,10 +81,11 @@ questions:
 
 class Term:
     """A scripted terminal. Inputs, in order: a one-character string is a key, a longer one a line typed and ended
-    with Enter (unless it ends with one already: "u\r" is the line "u"), WAIT a second in which no key comes (the keyboard's timeout passes on the clock), a number that many
-    seconds passing before the next input, a callable something that happens then (a signal). Running out is
-    Ctrl-D. Output goes to a recorded rich console of `width` columns: `text` is everything written, in order,
-    `styled` what rich printed with its colours as ANSI codes. time.monotonic() is `now`."""
+    with Enter (unless it ends with one already: "u\r" is the line "u"), WAIT a second in which no key comes (the
+    keyboard's timeout passes on the clock), a number that many seconds passing before the next input, a callable
+    something that happens then (a signal). Running out is Ctrl-D. Output goes to a recorded rich console of `width`
+    columns: `text` is everything written, in order, `screen` the same with panel frames reduced, `styled` what rich
+    printed with its colours as ANSI codes. time.monotonic() is `now`."""
 
     def __init__(self, monkeypatch, *inputs, width=72):
         self.inputs = deque(inputs)
@@ -120,9 +120,9 @@ class Term:
 
     @property
     def screen(self) -> str:
-        """`text` with each panel's frame reduced to one mark a line: "╭ title", "│" + each non-blank inner line, "╰ subtitle"
-        (so the pins below read like the screen, independent of padding); "↺" is a line cleared to be drawn again
-        ("\\r\\x1b[2K", the countdowns)."""
+        """`text` with each panel's frame reduced to one mark a line: "╭ title", "│" + each non-blank inner line,
+        "╰ subtitle" (so the pins below read like the screen, independent of padding); "↺" is a line cleared to be
+        drawn again ("\\r\\x1b[2K", the countdowns)."""
         lines = []
         for line in self.text.replace("\r\x1b[2K", "↺").split("\n"):
             if line[:1] in ("╭", "╰"):
@@ -696,7 +696,8 @@ def test_an_untimed_exam_and_q_at_the_self_grade(monkeypatch, store, bank):
     assert interactive.exam(session, bank, "en", random.Random(3)) == 0
     assert term.screen == EXAM_UNTIMED
     assert reviews(store) == [("inter.pick", 3, "c", 1, 4000)]
-    assert in_order(markup(term.styled), ["[dim]Press a letter   q: quit[/]\n", "[dim]Did you get it right? y / n[/]\n"]) == []
+    styled = markup(term.styled)
+    assert in_order(styled, ["[dim]Press a letter   q: quit[/]\n", "[dim]Did you get it right? y / n[/]\n"]) == []
 
 
 @pytest.fixture
@@ -837,3 +838,212 @@ def test_an_answers_file_stops_at_an_answer_that_cannot_be_saved(monkeypatch, st
              "terminal is wide")  # fmt: skip
     assert f"\n{error}\n╭ mock interview result\n│ 1/1 correct in 2m 5s\n" in term.screen
     assert f"[bold red]{error}[/]" in markup(term.styled)
+
+
+@pytest.fixture
+def drills_run(monkeypatch):
+    """The drill's own loop (drill_ui.practice: editor, sandbox, verdicts) and its warm torch worker stood in for:
+    `outcomes` are what the learner achieves, in order; `log` records the worker's life and each practice call."""
+    from quiz import drill_ui, sandbox
+
+    log, outcomes = [], deque()
+
+    class Worker:
+        def __init__(self, drills_dir):
+            log.append(("worker", Path(drills_dir)))
+
+        def close(self):
+            log.append("closed")
+
+    def practice(drill, lang, *, exam, worker, show_prompt, fresh):
+        log.append(("practice", drill.name, lang, exam, type(worker).__name__, show_prompt, fresh))
+        ui.console.print("(the drill's own screens)")
+        return outcomes.popleft()
+
+    monkeypatch.setattr(sandbox, "Worker", Worker)
+    monkeypatch.setattr(drill_ui, "practice", practice)
+    return log, outcomes
+
+
+def test_drill_cards_in_study(monkeypatch, store, drill_bank, drills_run, tmp_path):
+    from quiz.drill_ui import Outcome
+
+    log, outcomes = drills_run
+    outcomes.extend([Outcome(passed=True, attempts=2, hints=1), Outcome(passed=False, attempts=1), Outcome()])
+    term = Term(monkeypatch,
+                "x", 4, " ", "\r",  # x is ignored; space starts the drill: passed at the 2nd attempt; Enter = Hard
+                " ", "3",           # the flashcard in between
+                "\r", 2, "4",       # Enter starts the drill again: failed (Again proposed); 4 = Easy
+                "\r", width=110)  # fmt: skip  # the third time the learner leaves without an attempt: the session ends
+    session = study_session(store, drill_bank, ["drill.softmax", "inter.why", "drill.softmax", "drill.softmax"])
+    assert interactive.study(session, drill_bank, "en", random.Random(3)) == 0
+    assert reviews(store) == [("drill.softmax", 2, "pass after 2 attempt(s), 1 hint(s)", 1, 4000),
+                              ("inter.why", 3, None, None, 0),
+                              ("drill.softmax", 4, "fail after 1 attempt(s), 0 hint(s)", 0, 0)]  # fmt: skip
+    practice = ("practice", "softmax", "en", False, "Worker", False, True)  # no prompt of its own: the card showed it
+    assert log == [("worker", tmp_path / "drills"), practice, practice, practice, "closed"]  # one worker, closed at the end
+    start = "Enter starts the drill (the stub opens in $VISUAL/$EDITOR if set; judged when you return) · q quit"
+    assert in_order(term.screen, [
+        "╰ drill.softmax\n" + start + "\n(the drill's own screens)\n 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy ",
+        "\n1-4 rate · Enter Hard · e explain · v verify · u undo · q quit\n\n╭ Interactive · flashcard",
+        "╰ drill.softmax\n" + start + "\n(the drill's own screens)\n 1 Again 1m",  # no answer panel, no explanation
+        "\n1-4 rate · Enter Again · e explain",
+        "╰ drill.softmax\n" + start + "\n(the drill's own screens)\n\n╭ summary\n│ Cards done: 3\n",
+    ]) == []  # fmt: skip
+    assert f"[dim]{start}[/]" in markup(term.styled)
+
+
+def test_q_before_a_drill_starts_and_a_drill_in_chinese(monkeypatch, store, drill_bank, drills_run):
+    log, outcomes = drills_run
+    term = Term(monkeypatch, "Q", width=110)
+    session = study_session(store, drill_bank, ["drill.softmax"])
+    assert interactive.study(session, drill_bank, "zh", random.Random(3)) == 0
+    start = "回车 开始练习（若设置了 $VISUAL/$EDITOR 会打开初始代码；返回后评测）· q 退出"
+    assert f"╰ drill.softmax\n{start}\n\n╭ 小结" in term.screen and log[1:] == ["closed"] and reviews(store) == []
+
+
+def test_a_drill_in_an_exam(monkeypatch, store, drill_bank, drills_run):
+    from quiz.drill_ui import Outcome
+
+    log, outcomes = drills_run
+    outcomes.extend([Outcome(passed=True, attempts=3), Outcome(passed=False, attempts=1, hints=2)])
+    term = Term(monkeypatch, " ", 9, "\r")
+    session = exam_session(store, drill_bank, ["drill.softmax", "drill.softmax"])
+    assert interactive.exam(session, drill_bank, "zh", random.Random(3)) == 0
+    assert reviews(store) == [("drill.softmax", 3, "pass after 3 attempt(s), 0 hint(s)", 1, 0),
+                              ("drill.softmax", 1, "fail after 1 attempt(s), 2 hint(s)", 0, 9000)]  # fmt: skip
+    assert [entry[:4] for entry in log[1:3]] == [("practice", "softmax", "zh", True)] * 2 and log[3] == "closed"
+    assert "(the drill's own screens)\n\n╭ 模拟面试 · 第 2/2 题" in term.screen  # the verdict was the answer screen
+    assert "(the drill's own screens)\n╭ 模拟面试结果\n│ 答对 1/2，用时 0 分 9 秒\n" in term.screen
+
+
+def test_the_verifier_runs_under_a_spinner_and_shows_a_parametric_cards_draw(monkeypatch, bank, verifier_runs):
+    out = io.StringIO()
+    monkeypatch.setattr(ui, "console", Console(file=out, width=80, force_terminal=True, highlight=False))
+    monkeypatch.setattr(time, "monotonic", lambda: START)  # the spinner's frame
+    p = cards.present(bank.by_id["inter.draw"], "zh", random.Random(3))
+    interactive.run_verifier("attention_scaling", None, "zh", p)
+    text = out.getvalue()
+    assert text.startswith("\x1b[?25l\x1b[32m⠋\x1b[0m 正在运行验证程序 attention_scaling（加载 torch）…\n")
+    assert "验证程序 attention_scaling · 0.25 s" in text and "\x1b[1m本次取值：d_k = 32\x1b[0m" in text
+    assert "按公式计算本次取值：qk_variance() = 32" in text and verifier_runs == [("attention_scaling", True)]
+
+
+def test_the_daily_limit_note_when_the_queue_runs_dry(monkeypatch, store, bank):
+    term = Term(monkeypatch, " ", "4")
+    session = Session.start(bank, store, limits=Limits(new_per_day=1), clock=lambda: T0)
+    session.started = START
+    assert interactive.study(session, bank, "en", random.Random(3)) == 0
+    note = "The daily limit of 1 new cards is reached (1 introduced today); 4 new\ncards are still waiting."
+    assert in_order(term.screen, [f"\n\nNo more cards for now. 🎉\n{note}", "\n╭ summary\n│ Cards done: 1\n"]) == []
+    assert "[yellow]The daily limit of 1 new cards is reached" in markup(term.styled)
+
+
+def test_a_cram_session_shows_its_badge(monkeypatch, store, bank):
+    term = Term(monkeypatch, "c", "2")
+    session = Session(store, deque([Item(bank.by_id["inter.pick"], is_new=False)]), cram=True, clock=lambda: T0)
+    assert interactive.study(session, bank, "zh", random.Random(3)) == 0
+    assert "╭ 交互 · 选择题 · ★★☆   已完成 0 · 待复习 1 · 新卡 0  突击\n" in term.screen
+    assert " 1 重来 -   2 困难 -   3 良好 -   4 简单 -\n" in term.screen and reviews(store) == [("inter.pick", 2, "c", 1, 0)]
+
+
+def failing_answers(monkeypatch, session, errors):
+    """session.answer raises these errors in turn (True: busy, False: another failure), then records."""
+    real, calls = session.answer, []
+
+    def answer(rating, **kw):
+        calls.append(rating)
+        if errors:
+            busy = errors.pop(0)
+            message = ("your answer to inter.why (Good) was not saved: the disk is full, a message longer than the "
+                       "terminal is wide")  # fmt: skip
+            raise AnswerNotSaved("the store is busy" if busy else message, busy=busy)
+        return real(rating, **kw)
+
+    monkeypatch.setattr(session, "answer", answer)
+    return calls
+
+
+def test_a_busy_store_is_retried_then_the_learner_chooses(monkeypatch, store, bank):
+    """Two automatic retries of a busy store, then the choice; r starts the count again; any other failure is one
+    line and the same choice."""
+    term = Term(monkeypatch, " ", "3", "x", "r", "r")
+    session = study_session(store, bank, ["inter.why"])
+    calls = failing_answers(monkeypatch, session, [True, True, True, True, True, False])
+    assert interactive.study(session, bank, "en", random.Random(3)) == 0
+    assert calls == [3] * 7 and reviews(store) == [("inter.why", 3, None, None, 0)]
+    retry = "another quiz is writing; retrying..."
+    long = ("Error: your answer to inter.why (Good) was not saved: the disk is full, a message longer than the terminal "
+            "is wide")  # fmt: skip
+    assert in_order(term.screen, [
+        f"q quit\n{retry}\n{retry}\nError: the store is busy\nr to retry, q to quit\n{retry}\n{retry}\n{long}\n"
+        "r to retry, q to quit\n\nNo more cards"]) == []  # fmt: skip
+    assert in_order(markup(term.styled), [f"[yellow]{retry}[/]", "[bold red]Error: the store is busy[/]",
+                                          "[dim]r to retry, q to quit[/]", f"[bold red]{long}[/]"]) == []  # fmt: skip
+
+
+def test_q_after_a_failed_save_ends_with_status_1_in_chinese(monkeypatch, store, bank):
+    term = Term(monkeypatch, " ", "3", "q")
+    session = study_session(store, bank, ["inter.why"])
+    calls = failing_answers(monkeypatch, session, [True, True, False])
+    assert interactive.study(session, bank, "zh", random.Random(3)) == 1
+    assert calls == [3, 3, 3] and reviews(store) == []
+    retry = "另一个 quiz 正在写入；重试中..."
+    assert in_order(term.screen, [f"{retry}\n{retry}\n错误：your answer to inter.why (Good) was not saved",
+                                  "\nr 重试，q 退出\n\n╭ 小结"]) == []  # fmt: skip
+    assert f"[yellow]{retry}[/]" in markup(term.styled)
+
+
+def raise_(exc):
+    def go():
+        raise exc
+
+    return go
+
+
+def test_ctrl_c_ends_a_session_with_130_after_a_blank_line_and_the_summary(monkeypatch, store, bank):
+    term = Term(monkeypatch, " ", "3", 61, raise_(KeyboardInterrupt))
+    session = study_session(store, bank, ["inter.why", "inter.pick"])
+    assert interactive.study(session, bank, "en", random.Random(3)) == 130
+    assert "Press a letter   u: undo   q: quit\n\n╭ summary\n│ Cards done: 1\n│ Time: 1m 1s\n" in term.screen
+    term = Term(monkeypatch, " ", "y", 2, raise_(KeyboardInterrupt))
+    session = exam_session(store, bank, ["inter.why", "inter.pick"])
+    assert interactive.exam(session, bank, "en", random.Random(3)) == 130
+    assert "Press a letter   q: quit\n\n╭ mock interview result\n│ 1/1 correct in 0m 2s\n" in term.screen
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGQUIT"])
+def test_a_stop_signal_ends_a_session_like_ctrl_c_with_128_plus_the_signal(monkeypatch, store, bank, name):
+    sig = getattr(signal, name)
+    before = signal.getsignal(sig)
+    term = Term(monkeypatch, " ", "3", lambda: os.kill(os.getpid(), sig), "a")
+    session = study_session(store, bank, ["inter.why", "inter.pick"])
+    assert interactive.study(session, bank, "en", random.Random(3)) == 128 + sig
+    assert "Press a letter   u: undo   q: quit\n\n╭ summary\n│ Cards done: 1\n" in term.screen
+    assert signal.getsignal(sig) is before and reviews(store) == [("inter.why", 3, None, None, 0)]
+
+
+def test_finish_prints_the_summary_unless_the_terminal_is_gone():
+    for exc, status in [(None, 0), (KeyboardInterrupt(), 130), (interactive.NotSaved(), 1), (interactive.Stopped(15), 143),
+                        (interactive.Stopped(1), 129)]:  # fmt: skip
+        out = io.StringIO()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(ui, "console", Console(file=out, width=40))
+            assert interactive.finish(lambda: "the summary", exc) == status
+        assert out.getvalue() == ("" if exc is None else "\n") + "the summary\n"
+    printed = []
+
+    class Gone:  # SIGHUP: the terminal is gone, so printing fails (EIO, or a closed file)
+        def __init__(self, error):
+            self.error = error
+
+        def print(self, *args, **kw):
+            printed.append(args)
+            raise self.error
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ui, "console", Gone(OSError("EIO")))
+        assert interactive.finish(lambda: "the summary", interactive.Stopped(1)) == 129
+        mp.setattr(ui, "console", Gone(ValueError("I/O operation on closed file")))
+        assert interactive.finish(lambda: "the summary", None) == 0
+    assert printed == [(), ("the summary",)]
