@@ -182,7 +182,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
 def run_verifier(name: str, highlight: str | None, lang: str, draw: cards.Presented) -> None:
     from . import verify
 
-    with ui.console.status(ui.t("running_verifier", lang, name=name), spinner="dots"):
+    with ui.console.status(ui.t("running_verifier", lang, name=name)):  # rich's default spinner ("dots")
         result = verify.run(name, figures=True)
     ui.console.print(ui.verifier_panel(result, highlight, lang, draw))
 
@@ -263,7 +263,7 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
     from .session import exam_report
 
     unanswered: list[Item] = []
-    stopped = _run_loop(lambda workers: _exam(session, bank, lang, rng, minutes, unanswered, workers))
+    stopped = _run_loop(lambda workers: _exam(session, lang, rng, minutes, unanswered, workers))
     elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
     return finish(lambda: ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang), stopped)
 
@@ -346,8 +346,8 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
             return
 
 
-def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None,
-          unanswered: list[Item], drill_workers: dict) -> None:  # fmt: skip
+def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None, unanswered: list[Item],
+          drill_workers: dict) -> None:  # fmt: skip
     """The questions of a mock interview. With a time limit, a countdown runs while each question is open; at
     the deadline the open question and the rest are scored unanswered (added to `unanswered`)."""
     deadline = time.monotonic() + minutes * 60 if minutes else None
@@ -360,10 +360,9 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
         try:
             if item.question.type == "drill":  # judged, no hints; the verdict panel was the answer
                 given, correct, _ = drill_card(item.question, lang, drill_workers, exam=True)
-                answer = Answer(given, correct, None)
             else:
                 answer = ask(p, deadline=deadline, undo=False)
-                correct = answer.correct
+                given, correct = answer.given, answer.correct
             if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
                 ui.console.print(ui.answer_panel(p, None, None))
                 tick = hint(ui.t("self_grade", lang), deadline, lang)
@@ -379,7 +378,7 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
             ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
             unanswered[:] = [item, *list(session.queue)[1:]]
             return
-        save(session, grading.proposed_rating(correct), lang, given=answer.given, correct=correct,
+        save(session, grading.proposed_rating(correct), lang, given=given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
 
 
@@ -409,7 +408,7 @@ def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, l
             given = shown = letter
             correct = cards.grade(p, letter)
         elif p.question.type == "numeric":
-            correct = cards.grade(p, text) if cards.parse(p, text) is not None else False
+            correct = cards.grade(p, text)  # a line that is not a number is wrong
         elif p.question.type == "cloze":
             shown = [g.strip() for g in text.split("|")]
             given, correct = " | ".join(shown), cards.grade(p, shown)

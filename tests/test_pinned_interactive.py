@@ -1047,3 +1047,76 @@ def test_finish_prints_the_summary_unless_the_terminal_is_gone():
         mp.setattr(ui, "console", Gone(ValueError("I/O operation on closed file")))
         assert interactive.finish(lambda: "the summary", None) == 0
     assert printed == [(), ("the summary",)]
+
+
+@pytest.mark.parametrize("ids, keys", [
+    (["inter.pick"], ["q", "a", "1"]),         # q at an mcq's question
+    (["inter.why"], ["Q", " ", "3"]),          # at a flashcard's question (upper case too)
+    (["inter.why"], [" ", "q", "3"]),          # at the rating keys
+    (["inter.var"], ["q\r", "64", "3"]),       # typed as an answer
+    (["inter.gaps"], [":Q", "15", "80%", "3"]),  # or as :q
+])  # fmt: skip
+def test_q_ends_the_session_wherever_it_is_pressed(monkeypatch, store, bank, ids, keys):
+    """q (and typed q or :q) quits at once: what would have followed is never read, nothing more is saved."""
+    term = Term(monkeypatch, *keys)
+    session = study_session(store, bank, ids)
+    assert interactive.study(session, bank, "en", random.Random(3)) == 0
+    assert reviews(store) == [] and "\n\n╭ summary\n│ Cards done: 0\n" in term.screen
+
+
+def test_q_at_the_self_grade_and_before_a_drill(monkeypatch, store, drill_bank, drills_run):
+    from quiz.drill_ui import Outcome
+
+    log, outcomes = drills_run
+    outcomes.append(Outcome(passed=True, attempts=1))
+    term = Term(monkeypatch, " ", "q", "y")
+    assert interactive.exam(exam_session(store, drill_bank, ["inter.why"]), drill_bank, "en", random.Random(3)) == 0
+    assert reviews(store) == [] and "╭ mock interview result\n│ 0/0 correct in 0m 0s\n" in term.screen
+    Term(monkeypatch, "q", " ", "\r")
+    session = exam_session(store, drill_bank, ["drill.softmax"])
+    assert interactive.exam(session, drill_bank, "en", random.Random(3)) == 0
+    assert [entry for entry in log if entry[0] == "practice"] == [] and reviews(store) == []
+
+
+def test_u_at_an_mcq_or_a_typed_u_takes_back_the_previous_answer(monkeypatch, store, bank):
+    term = Term(monkeypatch, " ", "3", "U", " ", "4", "b", "1", ":U", "b", "3", "64", "1")  # each showing reshuffles
+    session = study_session(store, bank, ["inter.why", "inter.pick", "inter.var"])
+    assert interactive.study(session, bank, "en", random.Random(3)) == 0
+    assert reviews(store) == [("inter.why", 4, None, None, 0), ("inter.pick", 3, "b", 1, 0), ("inter.var", 1, "64", 1, 0)]
+    assert in_order(term.screen, ["Press a letter   u: undo   q: quit\nUndid your answer to inter.why; it is shown again.",
+                                  "Answer › :U\nUndid your answer to inter.pick; it is shown again."]) == []  # fmt: skip
+
+
+def test_u_at_a_rating_screen_and_the_verifier_of_a_parametric_card_in_chinese(monkeypatch, store, bank, verifier_runs):
+    term = Term(monkeypatch, " ", "3", "32", "v", "u", " ", "3", "32", "3")
+    session = study_session(store, bank, ["inter.why", "inter.draw"])
+    assert interactive.study(session, bank, "zh", random.Random(3)) == 0
+    assert reviews(store) == [("inter.why", 3, None, None, 0), ("inter.draw", 3, "32", 1, 0)]
+    assert in_order(term.screen, ["│ 本次取值：d_k = 32\n│ 按公式计算本次取值：qk_variance() = 32\n╰\n",
+                                  "q 退出\n已撤销对 inter.why 的回答，重新显示。\n"]) == []  # fmt: skip
+
+
+def test_a_timed_exam_in_chinese_with_typed_answers_and_a_busy_store(monkeypatch, store, bank):
+    term = Term(monkeypatch, WAIT, "64", "x", "r", WAIT, "15", 70, WAIT)
+    session = exam_session(store, bank, ["inter.var", "inter.gaps"])
+    failing_answers(monkeypatch, session, [True, True, True])
+    assert interactive.exam(session, bank, "zh", random.Random(3), minutes=1) == 0
+    retry = "另一个 quiz 正在写入；重试中..."
+    assert in_order(term.screen, [
+        "[剩余 1:00] 答案 › ↺[剩余 0:59] 答案 › 64\n",
+        f"{retry}\n{retry}\n错误：the store is busy\nr 重试，q 退出\n",
+        "[剩余 0:59] 空 1 › ↺[剩余 0:58] 空 1 › 15\n[剩余 0:58] 空 2 › ↺[剩余 0:00] 空 2 ›\n时间到。\n",
+        "│ 答对 1/2，用时 1 分 13 秒\n"]) == []  # fmt: skip
+
+
+def test_the_daily_limit_note_and_a_failed_answers_file_in_chinese(monkeypatch, store, bank):
+    term = Term(monkeypatch, " ", "4")
+    session = Session.start(bank, store, limits=Limits(new_per_day=1), clock=lambda: T0)
+    session.started = START
+    assert interactive.study(session, bank, "zh", random.Random(3)) == 0
+    assert "\n\n今天的卡片都复习完了。🎉\n今天的新卡上限 1 张已用完（今天已学 1 张）；还有 4\n张新卡。" in term.screen
+    term = Term(monkeypatch)
+    session = exam_session(store, bank, ["inter.why"])
+    failing_answers(monkeypatch, session, [False])
+    assert interactive.scripted_exam(session, bank, "zh", random.Random(3), ["是"]) == 1
+    assert "\n错误：your answer to inter.why (Good) was not saved" in term.screen
