@@ -141,8 +141,9 @@ def hint(text: str, deadline: float | None, lang: str):
     return draw
 
 
-def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True) -> Answer:
-    """Collect the answer for one card; self-rated cards only reveal (Answer(None, None, None))."""
+def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = False) -> Answer:
+    """Collect the answer for one card; self-rated cards only reveal (Answer(None, None, None)). `undo`: u (or a typed
+    u) raises Undo; the study loop allows it, an exam does not."""
     lang = p.lang
     qtype = p.question.type
     extra = {"u"} if undo else set()
@@ -288,7 +289,7 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_wo
             answer = Answer(given, correct, None)
         else:
             try:
-                answer = ask(p)
+                answer = ask(p, undo=True)
             except Undo:
                 _undo(session, lang)
                 continue
@@ -361,7 +362,7 @@ def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None
             if item.question.type == "drill":  # judged, no hints; the verdict panel was the answer
                 given, correct, _ = drill_card(item.question, lang, drill_workers, exam=True)
             else:
-                answer = ask(p, deadline=deadline, undo=False)
+                answer = ask(p, deadline=deadline)
                 given, correct = answer.given, answer.correct
             if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
                 ui.console.print(ui.answer_panel(p, None, None))
