@@ -144,14 +144,14 @@ WAIT = object()
 
 @pytest.fixture(autouse=True)
 def fixed(monkeypatch):
-    """Dates print in UTC, "now" (QUIZ_NOW) is T0, and fsrs draws its fuzz from a seeded `random`."""
+    """Dates print in UTC, "now" (QUIZ_NOW) is T0, and fsrs's fuzz is the middle of its range (its one random draw)."""
+    import fsrs.scheduler
+
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("QUIZ_NOW", T0.isoformat())
+    monkeypatch.setattr(fsrs.scheduler, "random", lambda: 0.5)
     time.tzset()
-    state = random.getstate()
-    random.seed(2)
     yield
-    random.setstate(state)
     monkeypatch.undo()
     time.tzset()
 
@@ -239,7 +239,7 @@ Enter: show answer   u: undo   q: quit
 ╭
 │  To keep softmax from saturating.
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 11d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 ╭ explanation
 │ Var(q·k) grows like d_k.
@@ -247,7 +247,7 @@ Enter: show answer   u: undo   q: quit
 │   • paper: Vaswani et al. 2017, Attention Is All You Need, 3.2.1
 │ Verifier: attention_scaling (press v)
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 11d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 ╭ verifier attention_scaling · 0.25 s
 │ Var(q·k) grows like d_k.
@@ -255,7 +255,7 @@ Enter: show answer   u: undo   q: quit
 │   var_unscaled_d64      63.2  ≈        64   3.2  PASS
 │   var_scaled_d64        0.99  ≈         1  0.05  PASS
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 11d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 
 ╭ Interactive · multiple choice · ★★☆   done 1 · due 0 · new 3  NEW
@@ -278,7 +278,7 @@ Press a letter   u: undo   q: quit
 │   • paper: Zhang and Sennrich 2019, Root Mean Square Layer
 │     Normalization, 3
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 11d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Again · e explain · v verify · u undo · q quit
 
 ╭ Interactive · numeric · ★★★   done 2 · due 0 · new 2  NEW
@@ -293,7 +293,7 @@ Answer › 64
 │  Right  (you: 64)
 │  64. It is d_k.
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 6d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 ╭ verifier attention_scaling · 0.25 s
 │ Var(q·k) grows like d_k.
@@ -301,7 +301,7 @@ Answer › 64
 │   var_unscaled_d64      63.2  ≈        64   3.2  PASS
 │   var_scaled_d64        0.99  ≈         1  0.05  PASS
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 6d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 
 ╭ Interactive · cloze · ★☆☆   done 3 · due 0 · new 1  NEW
@@ -320,7 +320,7 @@ Answer › 64
 │  Right  (you: 64)
 │  64. It is d_k.
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 6d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 
 ╭ Interactive · cloze · ★☆☆   done 3 · due 0 · new 1  NEW
@@ -334,7 +334,7 @@ Gap 2 › u
 │    [2] ✗ u   answer: 80%
 │  BERT masks 15% of tokens, 80% of them with [MASK].
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 10d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Again · e explain · v verify · u undo · q quit
 Undid your answer to inter.var; it is shown again.
 
@@ -348,7 +348,7 @@ Answer › 64
 │  Right  (you: 64)
 │  64. It is d_k.
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 10d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 
 ╭ Interactive · cloze · ★☆☆   done 3 · due 0 · new 1  NEW
@@ -362,7 +362,7 @@ Gap 2 › 80%
 │    [2] ✓ 80%
 │  BERT masks 15% of tokens, 80% of them with [MASK].
 ╰
- 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 9d
+ 1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d
 1-4 rate · Enter Good · e explain · v verify · u undo · q quit
 
 No more cards for now. 🎉
@@ -428,7 +428,7 @@ STUDY_ZH = """
 ╭
 │  避免 softmax 饱和。
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 11 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 良好 · e 解释 · v 验证 · u 撤销 · q 退出
 ╭ 解释
 │ Var(q·k) 随 d_k 增长。
@@ -436,7 +436,7 @@ STUDY_ZH = """
 │   • 论文：Vaswani et al. 2017, Attention Is All You Need，3.2.1
 │ 验证程序：attention_scaling（按 v 运行）
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 11 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 良好 · e 解释 · v 验证 · u 撤销 · q 退出
 
 ╭ 交互 · 选择题 · ★★☆   已完成 1 · 待复习 0 · 新卡 3  新
@@ -459,10 +459,10 @@ STUDY_ZH = """
 │   • 论文：Zhang and Sennrich 2019, Root Mean Square Layer
 │     Normalization，3
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 11 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 重来 · e 解释 · v 验证 · u 撤销 · q 退出
 这张卡片没有验证程序。
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 11 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 重来 · e 解释 · v 验证 · u 撤销 · q 退出
 
 ╭ 交互 · 计算题 · ★★★   已完成 2 · 待复习 0 · 新卡 2  新
@@ -477,7 +477,7 @@ STUDY_ZH = """
 │  正确（你的答案：64）
 │  64。等于 d_k。
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 6 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 良好 · e 解释 · v 验证 · u 撤销 · q 退出
 
 ╭ 交互 · 填空题 · ★☆☆   已完成 3 · 待复习 0 · 新卡 1  新
@@ -496,7 +496,7 @@ STUDY_ZH = """
 │  正确（你的答案：64）
 │  64。等于 d_k。
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 6 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 良好 · e 解释 · v 验证 · u 撤销 · q 退出
 
 ╭ 交互 · 填空题 · ★☆☆   已完成 3 · 待复习 0 · 新卡 1  新
@@ -510,7 +510,7 @@ STUDY_ZH = """
 │    [2] ✗ 80   答案：80%
 │  BERT 遮盖 15% 的 token，其中 80% 换成 [MASK]。
 ╰
- 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 10 天
+ 1 重来 1 分钟   2 困难 6 分钟   3 良好 10 分钟   4 简单 8 天
 1-4 评分 · 回车 重来 · e 解释 · v 验证 · u 撤销 · q 退出
 
 今天的卡片都复习完了。🎉
