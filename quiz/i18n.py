@@ -26,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # answering
     "reveal": {"en": "Enter: show answer   u: undo   q: quit", "zh": "回车：显示答案   u：撤销   q：退出"},
     "pick": {"en": "Press a letter   u: undo   q: quit", "zh": "按字母选择   u：撤销   q：退出"},
+    "reveal.exam": {"en": "Enter: show answer   q: quit", "zh": "回车：显示答案   q：退出"},  # no undo in an exam
+    "pick.exam": {"en": "Press a letter   q: quit", "zh": "按字母选择   q：退出"},
     "number": {"en": "Your answer (e.g. 4096, 3.2e9, 7B, 12%), q to quit",
                "zh": "你的答案（如 4096、3.2e9、7B、12%），q 退出"},
     "number.within": {"en": "graded within ±{pct}", "zh": "误差 ±{pct} 以内算对"},

@@ -22,14 +22,7 @@ from .store import AnswerNotSaved
 AUTO_RETRIES = 2  # a busy store is retried this many times (each waits QUIZ_LOCK_TIMEOUT) before asking
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
 
-_keyboard: Keyboard | None = None  # the session's keyboard, set by study() and exam()
-
-
-def keyboard() -> Keyboard:
-    global _keyboard
-    if _keyboard is None:
-        _keyboard = Keyboard()
-    return _keyboard
+_keyboard: Keyboard | None = None  # the session's keyboard, set by terminal_keys() while study() or exam() runs
 
 
 class Quit(Exception):
@@ -45,11 +38,11 @@ class NotSaved(Exception):
 
 
 class Stopped(BaseException):
-    """SIGTERM, SIGHUP or SIGQUIT arrived: print the summary as for Ctrl-C, exit 128 + signal."""
+    """SIGTERM, SIGHUP or SIGQUIT arrived (Stopped(signum)): print the summary as for Ctrl-C, exit 128 + signal."""
 
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
+    @property
+    def signum(self) -> int:
+        return self.args[0]
 
 
 def _stop(signum, _frame):
@@ -86,7 +79,7 @@ def finish(summary, exc: BaseException | None) -> int:
     return status
 
 
-def save(session: Session, rating: int, lang: str = "en", **answer) -> None:
+def save(session: Session, rating: int, lang: str, **answer) -> None:
     """Record the current answer. A busy store is retried (saying so); any failure is one line and
     the choice to retry or quit, so an answer is never dropped without the learner knowing."""
     retries = 0
@@ -117,15 +110,15 @@ class Answer:
 def key(valid: set[str], **kw) -> str:
     """One keypress from `valid` (Enter reads as "enter"); Ctrl-C raises KeyboardInterrupt. Keys that
     arrived together are taken one at a time, in order (quiz.keys)."""
-    return keyboard().key(valid, **kw)
+    return _keyboard.key(valid, **kw)
 
 
-def line(prompt: str, *, deadline: float | None = None, lang: str = "en", undo: bool = True) -> str:
+def line(prompt: str, *, deadline: float | None, lang: str, undo: bool) -> str:
     def draw() -> None:
         clock = ui.countdown(deadline, lang)
         ui.console.print(ui.prompt_text(f"[{clock}] {prompt}" if clock else prompt), end="")
 
-    text = keyboard().line(draw, deadline=deadline).strip()
+    text = _keyboard.line(draw, deadline=deadline).strip()
     if text.lower() in {"q", ":q"}:
         raise Quit
     if undo and text.lower() in {"u", ":u"}:
@@ -148,13 +141,14 @@ def hint(text: str, deadline: float | None, lang: str):
     return draw
 
 
-def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True) -> Answer:
-    """Collect the answer for one card; self-rated cards only reveal (Answer(None, None, None))."""
+def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = False) -> Answer:
+    """Collect the answer for one card; self-rated cards only reveal (Answer(None, None, None)). `undo`: u (or a typed
+    u) raises Undo; the study loop allows it, an exam does not."""
     lang = p.lang
     qtype = p.question.type
     extra = {"u"} if undo else set()
     if qtype == "mcq":
-        tick = hint(ui.t("pick", lang), deadline, lang)
+        tick = hint(ui.t("pick" if undo else "pick.exam", lang), deadline, lang)
         letters = {chr(97 + i) for i in range(len(p.choices))}
         choice = key(letters | {"q"} | extra, deadline=deadline, tick=tick)
         if tick:
@@ -175,7 +169,7 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
         answers = [line(f"{ui.t('gap', lang)} {i + 1}", deadline=deadline, lang=lang, undo=undo and i == 0)
                    for i in range(len(p.gaps))]  # fmt: skip
         return Answer(" | ".join(answers), cards.grade(p, answers), answers)
-    tick = hint(ui.t("reveal", lang), deadline, lang)
+    tick = hint(ui.t("reveal" if undo else "reveal.exam", lang), deadline, lang)
     k = key({"enter", " ", "q"} | extra, deadline=deadline, tick=tick)
     if tick:
         ui.console.print()
@@ -186,10 +180,10 @@ def ask(p: cards.Presented, *, deadline: float | None = None, undo: bool = True)
     return Answer(None, None, None)
 
 
-def run_verifier(name: str, highlight: str | None = None, lang: str = "en", draw: cards.Presented | None = None) -> None:
+def run_verifier(name: str, highlight: str | None, lang: str, draw: cards.Presented) -> None:
     from . import verify
 
-    with ui.console.status(ui.t("running_verifier", lang, name=name), spinner="dots"):
+    with ui.console.status(ui.t("running_verifier", lang, name=name)):  # rich's default spinner ("dots")
         result = verify.run(name, figures=True)
     ui.console.print(ui.verifier_panel(result, highlight, lang, draw))
 
@@ -270,7 +264,7 @@ def exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: f
     from .session import exam_report
 
     unanswered: list[Item] = []
-    stopped = _run_loop(lambda workers: _exam(session, bank, lang, rng, minutes, unanswered, workers))
+    stopped = _run_loop(lambda workers: _exam(session, lang, rng, minutes, unanswered, workers))
     elapsed = time.monotonic() - session.started  # not summary(): that also queries the next due card
     return finish(lambda: ui.exam_report_panel(exam_report(session.history, unanswered), elapsed, lang), stopped)
 
@@ -295,7 +289,7 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_wo
             answer = Answer(given, correct, None)
         else:
             try:
-                answer = ask(p)
+                answer = ask(p, undo=True)
             except Undo:
                 _undo(session, lang)
                 continue
@@ -308,9 +302,9 @@ def _study(session: Session, bank: Bank, lang: str, rng: random.Random, drill_wo
 
 
 def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, duration_ms: int, lang: str,
-          proposed: int | None = None) -> bool:  # fmt: skip
-    """The answer screen and the rating keys; True when the learner undid instead of rating. A drill's verdict
-    panel was its answer screen, and it proposes its own rating."""
+          proposed: int | None) -> None:  # fmt: skip
+    """The answer screen and the rating keys, until the learner rates (saved) or undoes (the previous answer is
+    taken back; this one is dropped). A drill's verdict panel was its answer screen, and it proposes its own rating."""
     if item.question.type != "drill":
         ui.console.print(ui.answer_panel(p, answer.correct, answer.shown))
     shown = set()
@@ -339,22 +333,22 @@ def _rate(session: Session, item: Item, p: cards.Presented, answer: Answer, dura
         elif k == "v":
             name, check = item.question.proof()
             if name:  # the check this card's number comes from is highlighted
-                run_verifier(name, check, lang, p if p.params else None)
+                run_verifier(name, check, lang, p)  # a parametric card adds its draw to the panel
             else:
                 ui.console.print(ui.t("no_verifier", lang), style="dim")
             shown.add(k)
             bar()
         elif k == "u":
             _undo(session, lang)
-            return True
+            return
         else:
             rating = proposed if k in ("enter", " ") else int(k)
             save(session, rating, lang, given=answer.given, correct=answer.correct, duration_ms=duration_ms)
-            return False
+            return
 
 
-def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: float | None,
-          unanswered: list[Item], drill_workers: dict) -> None:  # fmt: skip
+def _exam(session: Session, lang: str, rng: random.Random, minutes: float | None, unanswered: list[Item],
+          drill_workers: dict) -> None:  # fmt: skip
     """The questions of a mock interview. With a time limit, a countdown runs while each question is open; at
     the deadline the open question and the rest are scored unanswered (added to `unanswered`)."""
     deadline = time.monotonic() + minutes * 60 if minutes else None
@@ -367,10 +361,9 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
         try:
             if item.question.type == "drill":  # judged, no hints; the verdict panel was the answer
                 given, correct, _ = drill_card(item.question, lang, drill_workers, exam=True)
-                answer = Answer(given, correct, None)
             else:
-                answer = ask(p, deadline=deadline, undo=False)
-                correct = answer.correct
+                answer = ask(p, deadline=deadline)
+                given, correct = answer.given, answer.correct
             if correct is None:  # self-rated: show the model answer, then the candidate judges honestly
                 ui.console.print(ui.answer_panel(p, None, None))
                 tick = hint(ui.t("self_grade", lang), deadline, lang)
@@ -385,8 +378,8 @@ def _exam(session: Session, bank: Bank, lang: str, rng: random.Random, minutes: 
         except TimeUp:
             ui.console.print("\n" + ui.t("exam.time_up", lang), style="bold yellow")
             unanswered[:] = [item, *list(session.queue)[1:]]
-            break
-        save(session, grading.proposed_rating(correct), lang, given=answer.given, correct=correct,
+            return
+        save(session, grading.proposed_rating(correct), lang, given=given, correct=correct,
              duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
 
 
@@ -416,7 +409,7 @@ def scripted_exam(session: Session, bank: Bank, lang: str, rng: random.Random, l
             given = shown = letter
             correct = cards.grade(p, letter)
         elif p.question.type == "numeric":
-            correct = cards.grade(p, text) if cards.parse(p, text) is not None else False
+            correct = cards.grade(p, text)  # a line that is not a number is wrong
         elif p.question.type == "cloze":
             shown = [g.strip() for g in text.split("|")]
             given, correct = " | ".join(shown), cards.grade(p, shown)

@@ -30,7 +30,7 @@ declare -A TESTS=(
   [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_bank_fuzz.py tests/test_check_codes.py"  # test_hostile_banks runs quiz in child processes
   [lint]="tests/test_lint.py tests/test_check_codes.py --deselect=tests/test_lint.py::test_ruff_is_clean"  # mutmut's copies are not ruff-clean
   [verify]="tests/test_verify_runner.py tests/test_pinned_verify.py tests/test_verify_output.py"
-  [interactive]="tests/test_pinned_keys.py"  # the pty tests run quiz in a child process: invisible to mutmut
+  [interactive]="tests/test_pinned_keys.py tests/test_pinned_interactive.py"  # the pty tests run quiz in a child process: invisible to mutmut
 )
 ORDER=(grading params scheduler cards stats store session export bank lint verify interactive)
 
@@ -54,7 +54,7 @@ for module in "${@:-${ORDER[@]}}"; do
     echo "source_paths = quiz"
     echo "only_mutate = quiz/$module.py"
     echo "also_copy ="
-    for d in verifiers questions docs benchmarks scripts .ci README.md CONTRIBUTING.md constraints.txt; do echo "    $d"; done
+    for d in verifiers questions drills docs benchmarks scripts .ci README.md CONTRIBUTING.md constraints.txt; do echo "    $d"; done
     echo "pytest_add_cli_args_test_selection ="
     for t in $tests; do echo "    $t"; done
     echo "pytest_add_cli_args ="
@@ -71,7 +71,7 @@ for module in "${@:-${ORDER[@]}}"; do
   (cd "$work" && "$MUTMUT" results > "$OUT/$module$tag.txt" 2>&1) || true
   # the diff of every survivor, to judge (kill it with a test, or list it as equivalent in docs/mutation.md)
   (cd "$work" && grep -o '[^ ]*: survived' "$OUT/$module$tag.txt" | cut -d: -f1 | while read -r name; do
-     "$MUTMUT" show "$name" 2>&1 | grep -E '^(---|\+\+\+|[-+] |@@)' ; echo; done > "$OUT/$module$tag.survivors.diff") || true
+     "$MUTMUT" show "$name" </dev/null 2>&1 | grep -E '^(---|\+\+\+|[-+] |@@)' ; echo; done > "$OUT/$module$tag.survivors.diff") || true
   seconds=$(( $(date +%s) - start ))
   python3 - "$module$tag" "$OUT/$module$tag.json" "$seconds" "$status" <<'PY'
 import json, sys
