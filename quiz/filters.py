@@ -58,9 +58,9 @@ def next_due(store: Store, bank: Bank, after: float, topics: tuple[str, ...] = (
 
 NOTES = {
     "en": {
-        "new": "The daily limit of {limit} new cards is reached ({done} introduced today); {waiting} new {cards} "
+        "new": "The daily limit of new cards ({limit}) is reached ({done} introduced today); {waiting} new {cards} "
                "still waiting. For more today: quiz study --new {today}; for every day: quiz config new_per_day {every}.",
-        "reviews": "The daily limit of {limit} reviews is reached ({done} today); {waiting} due {cards} still "
+        "reviews": "The daily limit of reviews ({limit}) is reached ({done} today); {waiting} due {cards} still "
                    "waiting. For more today: quiz study --max-reviews {today}; for every day: "
                    "quiz config reviews_per_day {every}.",
     },

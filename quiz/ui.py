@@ -374,10 +374,12 @@ def summary_panel(s: Summary, lang: str, width: int | None = None) -> AtWidth:
         lines.append(Text(t("accuracy", lang, pct=f"{s.accuracy:.0%}", correct=s.correct, graded=s.graded)))
     lines.append(Text(t("time", lang, m=int(s.seconds // 60), s=int(s.seconds % 60))))
     if s.missed:
+        from .ui_tables import list_prompt
+
         lines.append(Text(t("missed", lang)))
         for qid in s.missed:
             q = s.questions.get(qid) if s.questions else None
-            prompt = " ".join(printable(q.prompt.get(lang)).split()) if q else ""
+            prompt = " ".join(printable(list_prompt(q, lang)).split()) if q else ""  # cloze gaps as ____
             ref = f"（{qid}）" if lang == "zh" else f" ({qid})"
             shown = _fit(printable(f"{prompt}{ref}" if prompt else qid), width - 4)
             lines.append(Text.assemble(("  ✗ ", "red"), shown))

@@ -79,7 +79,7 @@ def test_a_session_ended_by_the_new_card_limit_says_so(store):
     session.learn_ahead = 0  # alpha's two learning cards (due in 9 minutes) are not shown early here
     assert session.current() is None  # nothing due, and no new card allowed
     assert session.limit_note("en") == (
-        "The daily limit of 3 new cards is reached (3 introduced today); 3 new cards are still waiting. "
+        "The daily limit of new cards (3) is reached (3 introduced today); 3 new cards are still waiting. "
         "For more today: quiz study --new 13; for every day: quiz config new_per_day 13.")
     assert "今天的新卡上限 3 张已用完" in session.limit_note("zh")
     # beta has no unseen card left: the limit is not why its session is empty
@@ -93,7 +93,7 @@ def test_a_session_ended_by_the_new_card_limit_says_so(store):
 def test_a_session_ended_by_the_review_limit_says_so(store):
     later = NOW + timedelta(minutes=20)  # all three cards are due again
     note = limit_note(store, BANK, later.timestamp(), Limits(new_per_day=20, reviews_per_day=3), "en", ("alpha",))
-    assert note == ("The daily limit of 3 reviews is reached (3 today); 2 due cards are still waiting. For more today: "
+    assert note == ("The daily limit of reviews (3) is reached (3 today); 2 due cards are still waiting. For more today: "
                     "quiz study --max-reviews 53; for every day: quiz config reviews_per_day 53.")  # fmt: skip
 
 
@@ -105,5 +105,5 @@ def test_no_more_cards_prints_the_reason(store, monkeypatch):
     assert interactive.study(session, BANK, "en") == 0
     text = " ".join(out.getvalue().split())
     assert "No more cards for now." in text
-    assert "The daily limit of 3 new cards is reached (3 introduced today); 3 new cards are still waiting." in text
+    assert "The daily limit of new cards (3) is reached (3 introduced today); 3 new cards are still waiting." in text
     assert "quiz config new_per_day 13" in text

@@ -519,7 +519,7 @@ STUDY_ZH = """
 │ 正确率：33%（自动判分 1/3）
 │ 用时：0 分 0 秒
 │ 答错：
-│   ✗ BERT 遮盖 {{15%|15}} 的 token，其中 {{80%}} 换成 [MASK]。（inte…
+│   ✗ BERT 遮盖 ____ 的 token，其中 ____ 换成 [MASK]。（inter.gaps）
 │ 下次到期：2026-03-10 12:01（1 分钟后）
 ╰
 """
@@ -934,9 +934,9 @@ def test_the_daily_limit_note_when_the_queue_runs_dry(monkeypatch, store, bank):
     session = Session.start(bank, store, limits=Limits(new_per_day=1), clock=lambda: T0)
     session.started = START
     assert interactive.study(session, bank, "en", random.Random(3)) == 0
-    note = "The daily limit of 1 new cards is reached (1 introduced today); 4 new\ncards are still waiting."
+    note = "The daily limit of new cards (1) is reached (1 introduced today); 4 new\ncards are still waiting."
     assert in_order(term.screen, [f"\n\nNo more cards for now. 🎉\n{note}", "\n╭ summary\n│ Cards done: 1\n"]) == []
-    assert "[yellow]The daily limit of 1 new cards is reached" in markup(term.styled)
+    assert "[yellow]The daily limit of new cards (1) is reached" in markup(term.styled)
 
 
 def test_a_cram_session_shows_its_badge(monkeypatch, store, bank):

@@ -381,7 +381,7 @@ def test_the_limit_note_counts_the_cards_of_the_sessions_filters(store):
     def note(**filters):
         return Session.start(bank, store, limits=limits, clock=lambda: T0, **filters).limit_note("en")
 
-    assert note(tags=("x",)) == ("The daily limit of 1 new cards is reached (1 introduced today); 1 new card is still "
+    assert note(tags=("x",)) == ("The daily limit of new cards (1) is reached (1 introduced today); 1 new card is still "
                                  "waiting. For more today: quiz study --new 11; for every day: quiz config new_per_day 11.")
     assert "; 2 new cards are still waiting." in note(types=("mcq",))
     assert "; 4 new cards are still waiting." in note()
