@@ -45,13 +45,46 @@ def test_every_verifier_is_fed_a_wrong_implementation():
         "and the name to its OURS"  # fmt: skip
 
 
+STANDALONE = Path(__file__).parent / "data" / "standalone_verifiers.py"
+
+
+@pytest.fixture(scope="module")
+def standalone_runs() -> dict[str, dict]:
+    """Every verifier run as a script (`verifiers/<name>.py --json --seed 1`), two at a time, in forks of one
+    process that imported torch once (tests/data/standalone_verifiers.py): 108 cold starts of torch were most
+    of this file's time."""
+    out = subprocess.run([sys.executable, str(STANDALONE), str(VERIFIERS_DIR), "2", *NAMES, "--", "--json", "--seed", "1"],
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return {r["name"]: r for r in map(json.loads, out.stdout.splitlines())}
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_verifier_runs_standalone(name):
-    out = subprocess.run([sys.executable, str(VERIFIERS_DIR / f"{name}.py"), "--json", "--seed", "1"],
-                         capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert out.returncode == 0, out.stdout + out.stderr
-    [result] = json.loads(out.stdout)
+def test_verifier_runs_standalone(name, standalone_runs):
+    out = standalone_runs[name]
+    assert out["returncode"] == 0, out["stdout"] + out["stderr"]
+    [result] = json.loads(out["stdout"])
     assert result["name"] == name and result["passed"]
+
+
+def test_a_verifier_run_standalone_really_runs_in_a_fresh_child():
+    """The runner is honest: a verifier's own import error, its exit status and a failing run all come back as
+    a cold interpreter would report them (a real script path, a real cold run for comparison)."""
+    cold = subprocess.run([sys.executable, str(VERIFIERS_DIR / "causal_rank.py"), "--json", "--seed", "1"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    warm = subprocess.run([sys.executable, str(STANDALONE), str(VERIFIERS_DIR), "1", "causal_rank", "--", "--json",
+                           "--seed", "1"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    [row] = map(json.loads, warm.stdout.splitlines())
+
+    def timeless(text):  # everything but the run time
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in json.loads(text)]
+
+    assert row["name"] == "causal_rank"
+    assert (row["returncode"], timeless(row["stdout"])) == (cold.returncode, timeless(cold.stdout))
+    broken = subprocess.run([sys.executable, str(STANDALONE), str(VERIFIERS_DIR), "1", "causal_rank", "--", "--seed",
+                             "x"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    [row] = map(json.loads, broken.stdout.splitlines())
+    assert row["returncode"] == 2 and "invalid int value: 'x'" in row["stderr"]  # argparse's usage error, status 2
 
 
 def test_quiz_verify_all_via_cli_in_one_process():
