@@ -243,8 +243,8 @@ def day_band(store: Store, plan: plan_mod.Today, today: float) -> tuple[int | No
 
 
 def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float, limits: Limits,
-                   topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...] = (),
-                   now: float | None = None) -> tuple[list[Item], int | None, int]:  # fmt: skip
+                   topics: tuple[str, ...], tags: tuple[str, ...], types: tuple[str, ...],
+                   now: float) -> tuple[list[Item], int | None, int]:  # fmt: skip
     """Today's queue under the active plan (quiz.plan), in the order the plan's forecast assumes: due cards (as
     many as the day's band leaves room for beside the new cards and final reviews), the final reviews, new cards;
     then, marked `fill`, the due cards left out (while the day's band allows) and early reviews (while the day is
@@ -280,7 +280,6 @@ def _planned_queue(bank: Bank, store: Store, plan: plan_mod.Today, today: float,
     early = []
     room = least - done - len(due) - len(final) - n_new  # what the day's least needs beyond every card it has
     if room > 0:
-        now = today if now is None else now
         seen = {q for q, s in states.items() if (s["last_review"] or 0) >= today}  # answered today (another session)
         picks = plan_mod.early_picks(cards.items(), now, plan.day_end, plan.early_until, room, seen)
         if len(picks) < room and plan.in_window:  # the last week: more final reviews, weakest at the interview

@@ -25,7 +25,7 @@ declare -A TESTS=(
   [cards]="tests/test_pinned_cards.py tests/test_pinned_grading.py tests/test_session.py"
   [stats]="tests/test_stats.py tests/test_pinned_stats.py"
   [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py"
-  [session]="tests/test_session.py tests/test_pinned_session.py tests/test_pinned_schedule.py tests/test_plan_sim.py tests/test_pinned_plan_session.py tests/test_session_learning.py tests/test_filters.py"
+  [session]="tests/test_session.py tests/test_pinned_session.py tests/test_pinned_schedule.py tests/test_plan_sim.py tests/test_pinned_plan_session.py tests/test_plan_load.py tests/test_session_learning.py tests/test_filters.py"
   [export]="tests/test_export.py tests/test_pinned_export.py"
   [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_bank_fuzz.py tests/test_check_codes.py"  # test_hostile_banks runs quiz in child processes
   [lint]="tests/test_lint.py tests/test_check_codes.py --deselect=tests/test_lint.py::test_ruff_is_clean"  # mutmut's copies are not ruff-clean

@@ -134,7 +134,9 @@ def test_an_over_budget_day_defers_the_least_urgent_due_cards(quiz_home):
     assert [(i.question.id, i.fill, i.early) for i in queue] == [
         ("u1", False, False), ("u2", False, False), ("u4", True, False), ("u3", True, False), ("u5", True, False)]
     s = Session.start(bank, store, clock=at(T0))
-    assert s.cap == 3 and walk(s) == ["u1", "u2", "u4"]
+    assert s.cap == 3 and s.counts() == (0, 3, 0)  # u1, u2 and one left out: the day's most
+    assert walk(s) == ["u1", "u2", "u4"]
+    assert s.counts() == (3, 0, 0)  # u3 and u5 are still queued, beyond the day's most
     waiting = [c.question_id for c in store.due_cards(T0 + 60)]
     assert waiting == ["u3", "u5"]  # the least urgent wait for tomorrow
     tomorrow = build_queue(bank, store, T0 + DAY)
@@ -216,3 +218,140 @@ def test_new_cards_behind_the_forecast_lift_the_days_most_to_the_cap(quiz_home):
     store.record("n2", 3, now=T0 + 2, schedule=lambda _b: {"state": REVIEW, "step": None, "stability": 50.0,
                                                            "difficulty": 5.0, "due": T0 + 50 * DAY, "last_review": T0})
     assert Session.start(bank, store, clock=at(T0 + DAY)).cap == 10  # 2 behind: the day's band (floor(10 / 0.91))
+
+
+def record_today(store: Store, qid: str, when: float, stability: float, due_in_days: float) -> None:
+    """A Review card answered at `when` (today: it counts among the day's answers), due `due_in_days` after T0."""
+    row = {"state": REVIEW, "step": None, "stability": stability, "difficulty": 5.0, "due": T0 + due_in_days * DAY,
+           "last_review": when}  # fmt: skip
+    store.record(qid, 3, now=when, schedule=lambda _before: row)
+
+
+def test_a_day_outside_the_plans_days_takes_the_caps_split_with_no_band(quiz_home):
+    """Today is not one of the plan's days (no forecast): due cards, then new cards, as plan.budget splits the cap."""
+    store = Store.open(quiz_home)
+    for qid, s in (("u1", 2.0), ("u2", 4.0), ("u3", 8.0)):
+        put(store, qid, REVIEW, s, 9, -1)
+    bank = bank_of("u1", "u2", "u3", "n1", "n2", "n3")
+    days = [{"date": (DAY0 + timedelta(days=i)).isoformat(), "quota": 2 if i < 0 else 0, "new": 2 if i < 0 else 0,
+             "reviews": 20.0, "final": 0.0, "minutes": 0.0} for i in [-1] + list(range(1, 20))]  # fmt: skip
+    body = {"interview": "2027-03-21T09:00", "made_at": T0 - DAY, "target": 0.9, "cap": 3, "topics": [],
+            "first_good": 0.8, "days": days}  # fmt: skip
+    store.save_plan(body, T0 - DAY)
+    assert plan.today(body, T0).forecast is None and plan.budget(3, 0, 3, 2, 0.8, 0.9) == (3, 0, 0)
+    queue = build_queue(bank, store, T0)  # 3 - 3 * 1.1 < 0: no room for a new card under the cap
+    assert [(i.question.id, i.is_new, i.early, i.fill) for i in queue] == [
+        ("u1", False, False, False), ("u2", False, False, False), ("u3", False, False, False)]
+    store.save_plan({**body, "cap": 100}, T0 - DAY)
+    queue = build_queue(bank, store, T0)  # yesterday's quota of 2 new cards, none introduced yet
+    assert [(i.question.id, i.is_new, i.fill) for i in queue] == [
+        ("u1", False, False), ("u2", False, False), ("u3", False, False), ("n1", True, False), ("n2", True, False)]
+    s = Session.start(bank, store, clock=at(T0))
+    assert (s.cap, s.least, s.counts()) == (100, 0, (0, 3, 2))
+
+
+def _new_card_plan(store: Store, made_at: float, new_yesterday: int) -> None:
+    days = [{"date": (DAY0 + timedelta(days=i)).isoformat(), "quota": new_yesterday if i < 0 else 0,
+             "new": new_yesterday if i < 0 else 0, "reviews": 0.0 if i < 0 else 10.0, "final": 0.0, "minutes": 0.0}
+            for i in range(-1, 19)]  # fmt: skip
+    store.save_plan({"interview": "2027-03-20T09:00", "made_at": made_at, "target": 0.9, "cap": 100, "topics": [],
+                     "first_good": 0.8, "days": days}, made_at)  # fmt: skip
+
+
+def test_new_cards_behind_count_only_those_introduced_on_the_plans_past_days(quiz_home):
+    """plan_introduced: the new cards introduced from the plan's making to today's start; a plan made today
+    (after midnight) has none, whatever was introduced before it was made."""
+    store = Store.open(quiz_home)
+    bank = bank_of(*(f"n{k}" for k in range(6)))
+    _new_card_plan(store, T0, 3)  # made today; its first day (yesterday) has 3 new cards in the forecast
+    assert Session.start(bank, store, clock=at(T0 + 3600)).cap == 100  # 3 behind (none counted): up to the cap
+    _new_card_plan(store, T0, 2)
+    record_today(store, "n0", T0 - 3600, 50.0, 50)  # introduced today, before the plan was made
+    assert Session.start(bank, store, clock=at(T0 + 3600)).cap == 10  # 2 behind: the day's band
+
+
+def test_new_cards_introduced_today_do_not_make_up_for_the_past_days(quiz_home):
+    store = Store.open(quiz_home)
+    bank = bank_of(*(f"n{k}" for k in range(8)))
+    save_plan(store, [0.0] + [10.0] * 19, new=[5])
+    for k in range(2):  # 2 of day 0's 5 new cards
+        record_today(store, f"n{k}", T0 + k, 50.0, 50)
+    record_today(store, "n2", T0 + DAY + 10, 50.0, 50)  # one on day 1 (today)
+    s = Session.start(bank, store, clock=at(T0 + DAY + 20))
+    assert s.cap == 100  # day 0 is 3 behind its forecast: up to the cap (today's new card does not count)
+
+
+def test_the_last_weeks_fill_counts_todays_answers_new_cards_and_final_reviews(quiz_home):
+    """room = least - done - due - final reviews - new cards; cards answered today (another session) are neither
+    early nor final fill; the final-review fill takes only what the early reviews left of the room."""
+    store = Store.open(quiz_home)
+    midnight = datetime(2027, 3, 1).timestamp()
+    record_today(store, "s1", midnight, 5.0, 1.5)  # answered today at 00:00: early-eligible, but seen today
+    record_today(store, "s2", T0 - 1800, 30.0, 10)  # answered today: a final-fill candidate, but seen today
+    put(store, "d1", REVIEW, 5.0, 6, -1)  # due
+    put(store, "e1", REVIEW, 10.0, 9, 1)  # an early review
+    put(store, "g1", REVIEW, 1.0, 1, 5)  # due after the last study day, recall at the interview < 0.9: final review
+    for qid, s in (("f1", 50.0), ("f2", 100.0), ("f3", 200.0)):
+        put(store, qid, REVIEW, s, 1, 10)  # due after the last study day, recall at the interview > 0.9
+    bank = bank_of("s1", "s2", "d1", "e1", "g1", "f1", "f2", "f3", "n1")
+    save_plan(store, [7.0, 10.0, 10.0], new=[1])  # the last week
+    assert plan.load_band(100, 7.0) == (7, 7)
+    queue = build_queue(bank, store, T0)
+    # room = 7 - 2 done - 1 due - 1 final - 1 new = 2: e1, then the weakest at the interview of f1..f3 (not s2)
+    assert [(i.question.id, i.is_new, i.early, i.fill) for i in queue] == [
+        ("d1", False, False, False), ("g1", False, True, False), ("n1", True, False, False),
+        ("e1", False, True, True), ("f1", False, True, True)]
+    s = Session.start(bank, store, clock=at(T0))
+    assert (s.before, s.least, [i.question.id for i in s.queue]) == (2, 7, ["d1", "g1", "n1", "e1", "f1"])
+
+
+def test_the_progress_line_counts_left_out_due_cards_only_up_to_the_days_most(quiz_home):
+    store = Store.open(quiz_home)
+    for k in range(14):  # urgency (day end - last) / S falls with k
+        store.record(f"u{k}", 3, now=T0 - 40 * DAY, content_hash="old" if k == 13 else None,
+                     schedule=lambda _b, k=k: {"state": REVIEW, "step": None, "stability": 2.0 + k, "difficulty": 5.0,
+                                               "due": T0 - DAY, "last_review": T0 - 9 * DAY})  # fmt: skip
+    record_today(store, "b1", T0 - 3600, 50.0, 50)  # one answer before the session
+    bank = bank_of(*(f"u{k}" for k in range(14)), "b1", "n1")
+    save_plan(store, [11.0] + [20.0] * 19, new=[1])
+    assert plan.load_band(100, 11.0) == (12, 11)
+    s = Session.start(bank, store, clock=at(T0))
+    # most 12: room for int((12 - 1 - 2.2) / 1.1) = 8 due cards beside the new one; 6 left out (fill)
+    assert [(i.question.id, i.is_new, i.fill, i.changed) for i in s.queue][7:] == [
+        ("u7", False, False, False), ("n1", True, False, False), ("u8", False, True, False),
+        ("u9", False, True, False), ("u10", False, True, False), ("u11", False, True, False),
+        ("u12", False, True, False), ("u13", False, True, True)]  # fmt: skip
+    assert (s.before, s.cap, s.least) == (1, 12, 11)
+    assert s.counts() == (0, 10, 1)  # 8 due + 2 left out (12 - 1 before - 8 - 1 new), the new card
+    s.current()
+    s.answer(3)
+    assert s.counts() == (1, 9, 1)  # one left out fewer: 12 - 1 - 1 done - 7 - 1 = 2 still
+
+
+def test_the_progress_line_counts_no_early_review_once_the_day_reaches_its_least(quiz_home):
+    store = Store.open(quiz_home)
+    for k in range(10):
+        put(store, f"d{k}", REVIEW, 5.0 + k, 6 + k, -1)
+    put(store, "e2", REVIEW, 21.0, 19, 2)
+    bank = bank_of(*(f"d{k}" for k in range(10)), "e2")
+    save_plan(store, [11.0] + [20.0] * 19)
+    s = Session.start(bank, store, clock=at(T0))
+    assert (s.cap, s.least, s.counts()) == (12, 11, (0, 11, 0))
+    ratings = {"d0": 1}
+    while s.done < 11:  # d0 forgotten: its relearning step is the day's 11th answer
+        s.answer(ratings.pop(s.current().question.id, 3))
+    assert [i.question.id for i in s.queue] == ["e2"] and s.counts() == (11, 0, 0)  # e2 waits: the least is reached
+    assert s.current() is None
+
+
+def test_final_reviews_raise_the_days_most_only_up_to_the_cap(quiz_home):
+    """fit_most: 10 final reviews cost 10 * 1.1 = 11 expected answers, above the day's band (5) and the cap (10)."""
+    store = Store.open(quiz_home)
+    for k in range(12):  # due after the last study day; recall at the interview well below 0.9
+        put(store, f"g{k:02d}", REVIEW, 1.0 + k / 100, 1, 5)
+    bank = bank_of(*(f"g{k:02d}" for k in range(12)))
+    save_plan(store, [5.0], cap=10)  # one study day: the interview is tomorrow
+    assert plan.budget(10, 0, 0, 0, 0.8, 0.9) == (0, 10, 0)
+    s = Session.start(bank, store, clock=at(T0))
+    assert [i.question.id for i in s.queue] == [f"g{k:02d}" for k in range(10)]  # the weakest ten (lowest stability)
+    assert all(i.early and not i.fill for i in s.queue) and (s.cap, s.least) == (10, 5)
