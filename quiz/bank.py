@@ -625,9 +625,9 @@ def validate_files(files: list[Path], verifier_names: set[str], expected: dict[s
             problems.append(Problem(path, 1, 1, "Q017", "empty bank file: add topic, title and questions"))
             continue
         if not isinstance(data, Map):
+            what = "a list" if isinstance(data, list) else "a single value"  # never our class name (Seq)
             problems.append(Problem(path, getattr(data, "line", 1), 1, "Q018",
-                                    f"top level is a {type(data).__name__}; expected a mapping with "
-                                    "topic, title, questions"))  # fmt: skip
+                                    f"top level is {what}; expected a mapping with topic, title, questions"))  # fmt: skip
             continue
         v = _Validator(path, problems, verifier_names, expected, compute)
         for key in data:

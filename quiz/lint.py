@@ -102,9 +102,9 @@ def _todos(value: Any, where: str, pos: tuple[int, int]):
     elif isinstance(value, Map):
         for k, v in value.items():
             yield from _todos(v, f"{where}.{k}", _pos(value, k))
-    elif isinstance(value, Seq):
+    elif isinstance(value, Seq):  # parsed: one position per item
         for i, v in enumerate(value):
-            yield from _todos(v, f"{where}[{i}]", value.item_pos[i] if i < len(value.item_pos) else pos)
+            yield from _todos(v, f"{where}[{i}]", value.item_pos[i])
 
 
 def _pos(m: Map, key: Any) -> tuple[int, int]:
@@ -114,17 +114,17 @@ def _pos(m: Map, key: Any) -> tuple[int, int]:
 # --- Q016: ids that vanished since main -------------------------------------------------------
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
+def _git(cwd: Path, *args: str) -> str | None:
+    """What git prints, or None when git is missing or fails (not a repository, no such ref or path)."""
     try:
-        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=30, check=False)  # fmt: skip
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, encoding="utf-8",
+                              errors="replace", timeout=30, check=True).stdout  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
 
 
 def _has_ref(top: Path, ref: str) -> bool:
-    done = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    return bool(done and done.returncode == 0)
+    return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is not None
 
 
 class OldQuestion(NamedTuple):
@@ -142,10 +142,10 @@ def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion] 
     directory = Path(directory).resolve()
     if not directory.is_dir():
         return None
-    done = _git(directory, "rev-parse", "--show-toplevel")
-    if not done or done.returncode != 0:
+    shown = _git(directory, "rev-parse", "--show-toplevel")
+    if shown is None:
         return None
-    top = Path(done.stdout.strip())
+    top = Path(shown.strip())
     refs = [ref] if ref else list(DEFAULT_REFS)
     found = next((r for r in refs if _has_ref(top, r)), None)
     if found is None and ref:
@@ -159,15 +159,15 @@ def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion] 
         return []
     prefix = "" if prefix == "." else prefix
     listing = _git(top, "ls-tree", "--name-only", "-z", f"{ref}:{prefix}")
-    if not listing or listing.returncode != 0:
+    if listing is None:
         return []  # the directory did not exist on ref
     out = []
-    names = sorted(n for n in listing.stdout.split("\0") if n.endswith(".yaml") and not n.startswith("_"))
+    names = sorted(n for n in listing.split("\0") if n.endswith(".yaml") and not n.startswith("_"))
     for name in names:
         blob = _git(top, "show", f"{ref}:{prefix + '/' if prefix else ''}{name}")
-        if not blob or blob.returncode != 0:
+        if blob is None:
             continue
-        data, _ = parse_yaml(blob.stdout, name)
+        data, _ = parse_yaml(blob, name)
         qs = data.get("questions") if isinstance(data, Map) else None
         if not isinstance(qs, list):
             continue
