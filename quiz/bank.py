@@ -386,8 +386,7 @@ class _Validator:
             if not isinstance(correct, bool):
                 self.problem(self.pos(c, "correct"), "Q005", f"{qid}: correct must be true or false")
                 correct = False
-            text = self.text_value(c, self.pos(raw, i), "choice", qid) or Text("", "")
-            out.append(Choice(text, correct))
+            out.append(Choice(self.text_value(c, self.pos(raw, i), "choice", qid), correct))  # c is a mapping: a Text
         n = sum(c.correct for c in out)
         if n != 1:
             self.problem(self.pos(m, "choices"), "Q006", f"{qid}: {n} choices marked correct: true; mark exactly one")
@@ -470,7 +469,7 @@ class _Validator:
 
     def value_from(self, ans: Map, ref: Any, qid: str) -> float | None:
         where = self.pos(ans, "value_from")
-        given = ans.raw.get("value_from", ref) if isinstance(ans, Map) else ref  # as written in the file
+        given = ans.raw.get("value_from", ref)  # as written in the file (a scalar; else the parsed value)
         if not isinstance(ref, str) or "." not in ref:
             self.problem(where, "Q011", f"{qid}: value_from {given!r} must be <verifier>.<check>")
             return None

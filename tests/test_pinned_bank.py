@@ -140,7 +140,9 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "id-without-the-dot": (HEAD + q(qid="demox.one"), [
         "demo.yaml:5:5: Q020 id 'demox.one' must start with the topic: demo.",
     ]),
-    "duplicate-id": (HEAD + q() + q(qtype="errata"), ["demo.yaml:11:5: Q001 duplicate id 'demo.one' (also at demo.yaml:5)"]),
+    "duplicate-id": (HEAD + q(qid="demo.zero") + q() + q(qtype="errata"), [
+        "demo.yaml:17:5: Q001 duplicate id 'demo.one' (also at demo.yaml:11)",
+    ]),
     # --- type, keys, difficulty
     "type-missing": (HEAD + q(FLASH.split("    answer")[0]).replace("    type: flashcard\n", ""), [
         "demo.yaml:5:5: Q004 demo.one: missing type (flashcard | mcq | numeric | cloze | errata)",
@@ -804,7 +806,7 @@ def test_cloze_problem(text, problem):
 def test_same_and_closest():
     assert bank._same("Why, scale?", "why scale") and not bank._same("?", "!") and not bank._same("a", "b")
     assert bank._closest("tagz", {"tags", "type"}) == "tags" and bank._closest("zzz", {"tags"}) is None
-    assert bank._closest("prompts", ["prompt", "promptx"]) == "prompt"
+    assert bank._closest("prompts", ["prompt", "promptx"]) == "prompt" and bank._closest("tagxyz", {"tags"}) is None
 
 
 # --- directories and files -------------------------------------------------------------------------------------
@@ -814,9 +816,10 @@ def test_unique_dirs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bank").mkdir()
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop2")
     dirs = [Path("bank"), Path("./bank"), Path("other"), Path("bank/../bank"), tmp_path / "bank", Path("loop"),
-            Path("loop/")]  # fmt: skip
-    assert bank.unique_dirs(dirs) == [Path("bank"), Path("other"), Path("loop")]
+            Path("loop/"), Path("loop2"), tmp_path / "loop2"]  # fmt: skip
+    assert bank.unique_dirs(dirs) == [Path("bank"), Path("other"), Path("loop"), Path("loop2")]
 
 
 def test_bank_files(tmp_path, monkeypatch):

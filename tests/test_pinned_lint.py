@@ -52,7 +52,8 @@ def test_placeholders(tmp_path, monkeypatch):
             + question("demo.todo", "Why?", "    choices:\n      - {en: a, zh: TODO}\n      - {en: TODO, zh: b}\n")
             + question("demo.todos", "TODOS are fine, so are xTODO and todo")
             + question("demo.mytodo", "TODO1 is not", "    renamed_from: [TODO]\n")
-            + "  - [not, a, question]\n  - {id: 5, prompt: TODO}\n")  # fmt: skip
+            + "  - [not, a, question]\n  - {id: 5, prompt: TODO}\n"
+            + "  - type: flashcard\n    id: demo.todo-2\n  - {id: demo.TODO}\n")  # fmt: skip
     Path("demo.yaml").write_text(text, encoding="utf-8")
     assert strs(lint.placeholders([Path("demo.yaml")])) == [
         "demo.yaml:2:9: Q026 topic demo: placeholder TODO left in title.en, title.zh",
@@ -65,19 +66,23 @@ def test_placeholders(tmp_path, monkeypatch):
         "demo.yaml:31:14: Q026 demo.mytodo: placeholder TODO left in prompt.en",
         "demo.yaml:33:20: Q026 demo.mytodo: placeholder TODO left in renamed_from[0]",
         "demo.yaml:36:13: Q026 <no id>: placeholder TODO left in prompt",
-    ]
+        "demo.yaml:38:5: Q026 demo.todo-2: placeholder id; choose a real slug before it is merged (ids are stable forever)",
+    ]  # an id written in capitals is the loader's to refuse (Q020), never a placeholder here
 
 
 def test_placeholders_in_odd_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     files = {"a.yaml": "title: TODO\nquestions: none\n",  # no topic: the file name; questions not a list
-             "b.yaml": "- TODO\n", "c.yaml": "topic: 5\ndescription: [x, {y: TODO}]\n", "d.yaml": "title: TODO\n\t x: ["}
+             "b.yaml": "- TODO\n", "c.yaml": "topic: 5\ndescription: [x, {y: TODO}]\n", "d.yaml": "title: TODO\n\t x: [",
+             "g.yaml": "topic: gee\ndescription: TODO\n"}  # fmt: skip
     for name, text in files.items():
         Path(name).write_text(text, encoding="utf-8")
     Path("e.yaml").mkdir()
-    found = lint.placeholders(["a.yaml", Path("b.yaml"), Path("c.yaml"), Path("d.yaml"), Path("e.yaml"), Path("f.yaml")])
+    found = lint.placeholders(["a.yaml", Path("e.yaml"), Path("f.yaml"), Path("b.yaml"), Path("c.yaml"), Path("d.yaml"),
+                               Path("g.yaml")])  # fmt: skip
     assert strs(found) == ["a.yaml:1:1: Q026 topic a: placeholder TODO left in title",
-                           "c.yaml:2:19: Q026 topic c: placeholder TODO left in description[1].y"]  # fmt: skip
+                           "c.yaml:2:19: Q026 topic c: placeholder TODO left in description[1].y",
+                           "g.yaml:2:1: Q026 topic gee: placeholder TODO left in description"]  # fmt: skip
 
 
 def test_positions_of_keys():
@@ -202,6 +207,9 @@ def test_refs_that_are_compared(repo):
     assert p.message.startswith("demo.two: sits where demo.three was (questions/demo.yaml:4 on main)")
     [p] = lint.vanished_ids(b, dirs, ref="origin/main")
     assert p.message.startswith("demo.two: sits where demo.one was (questions/demo.yaml:4 on origin/main)")
+    assert lint.lint(b, dirs, ref="origin/main") == [p]
+    with pytest.raises(QuizError, match=r"^--against main\.\.trunk: no such git ref in "):
+        lint.vanished_ids(b, dirs, ref="main..trunk")  # a range is not one commit
 
 
 def test_outside_git(tmp_path, monkeypatch):
@@ -222,13 +230,15 @@ def test_old_questions(repo):
     bad_utf8 = (HEAD + question("demo.one")).encode().replace(b"Why?", b"Why\xff?")
     commit(repo, {
         "questions/demo.yaml": bad_utf8, "questions/list.yaml": "- a\n", "questions/none.yaml": "topic: none\n",
-        "questions/odd.yaml": "questions:\n  - just text\n  - {id: 5}\n  - {id: odd.x}\n", "questions/broken.yaml": "[",
+        "questions/odd.yaml": "questions:\n  - just text\n  - {id: 5}\n  - {id: odd.x}\n  - type: x\n    id: odd.y\n",
+        "questions/broken.yaml": "[",
         "questions/_draft.yaml": HEAD + question("demo.draft"), "top.yaml": HEAD + question("top.one"),
     }, branch=None)  # fmt: skip
     olds = lint.old_questions(Path("questions"))
     assert [(o.id, o.path, o.line, o.ref) for o in olds] == [
         ("demo.one", repo.resolve() / "questions" / "demo.yaml", 4, "main"),
-        ("odd.x", repo.resolve() / "questions" / "odd.yaml", 4, "main")]  # fmt: skip
+        ("odd.x", repo.resolve() / "questions" / "odd.yaml", 4, "main"),
+        ("odd.y", repo.resolve() / "questions" / "odd.yaml", 6, "main")]  # fmt: skip
     assert olds[0].raw["prompt"] == {"en": "Why\ufffd?", "zh": "问"}
     assert [(o.id, o.path.name) for o in lint.old_questions(repo)] == [("top.one", "top.yaml")]  # the repo's top
     (repo / "new").mkdir()
@@ -277,16 +287,21 @@ def test_the_raw_question_is_read_again_after_an_edit(tmp_path):
     path.write_text(HEAD + question("demo.one", dash="  -    "), encoding="utf-8")
     os.utime(path, ns=(10**18, 10**18))
     assert lint._id_col(q) == 8
-    (tmp_path / "other.yaml").write_text("x: 1\n", encoding="utf-8")
-    other = bank.Question("demo.one", "demo", "flashcard", 2, bank.Text("p", "p"), None, path=str(tmp_path / "other.yaml"))
-    assert lint._raw_question(other) is None
+    for name, text in (("other.yaml", "x: 1\n"), ("list.yaml", "- a\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        other = bank.Question("demo.one", "demo", "flashcard", 2, bank.Text("p", "p"), None, path=str(tmp_path / name))
+        assert lint._raw_question(other) is None
+    (tmp_path / "dir.yaml").mkdir()
+    other = bank.Question("demo.one", "demo", "flashcard", 2, bank.Text("p", "p"), None, path=str(tmp_path / "dir.yaml"))
+    assert lint._raw_question(other) is None and lint._tree(None) is None
 
 
 # --- Q022: failing verifiers -----------------------------------------------------------------------------------
 
 VERIFIERS = {
     "good": "return [check('x', 1, 1, abs_tol=0)]",
-    "bad": "return [check(n, 1, 2.5, abs_tol=0) for n in 'abcde']",
+    "bad": "return [check(n, 1, 2.5, abs_tol=0) for n in 'abcd']",
+    "only_value_from": "return [check('v', 1, 2, abs_tol=0)]",
     "three_bad": "return [check(n, 1234567, 0.000123456789, abs_tol=0) for n in 'abc'] + [check('ok', 1, 1, abs_tol=0)]",
     "raises": "raise ValueError('no data')",
     "empty": "return []",
@@ -317,13 +332,13 @@ def test_verifier_failures(tmp_path, monkeypatch, vdir):
             "g": p + "bad"}  # fmt: skip
     text = HEAD + "".join(question(f"demo.{x}", extra=f"    verifier: {v}\n") for x, v in uses.items())
     text += "  - id: demo.n0\n    type: numeric\n    difficulty: 2\n" + numeric.format(v=f"{p}bad", i=1) \
-        + numeric.format(v=f"{p}good", i=2) + "    answer: {value: 1, tolerance: 0.1}\n" \
+        + numeric.format(v=f"{p}only_value_from.v", i=2) + "    answer: {value: 1, tolerance: 0.1}\n" \
         "    prompt: {en: N?, zh: 问}\n" + SRC  # fmt: skip
     text = text.replace("  - id: demo.n1", SRC + "  - id: demo.n1").replace("  - id: demo.n2", SRC + "  - id: demo.n2")
     (tmp_path / "q" / "demo.yaml").write_text(text, encoding="utf-8")
     names = {p + n for n in VERIFIERS} | {"elsewhere"}
-    b = load([Path("q")], names, {f"{p}bad.x": 2.5, f"{p}good.x": 1.0})
-    bad = "a expected 1, measured 2.5; b expected 1, measured 2.5; c expected 1, measured 2.5 (and 2 more)"
+    b = load([Path("q")], names, {f"{p}bad.x": 2.5, f"{p}only_value_from.v.x": 1.0})
+    bad = "a expected 1, measured 2.5; b expected 1, measured 2.5; c expected 1, measured 2.5 (and 1 more)"
     three = "a expected 1.23457e+06, measured 0.000123457; b expected 1.23457e+06, measured 0.000123457; " \
             "c expected 1.23457e+06, measured 0.000123457"  # fmt: skip
     assert strs(lint.verifier_failures(b, vdir.dir)) == [
@@ -331,6 +346,8 @@ def test_verifier_failures(tmp_path, monkeypatch, vdir):
         f"q/demo.yaml:51:5: Q022 demo.g: verifier {p}bad fails: {bad}; run `quiz verify {p}bad`",
         f"q/demo.yaml:56:14: Q022 demo.n0: verifier {p}bad fails: {bad}; run `quiz verify {p}bad`",
         f"q/demo.yaml:30:5: Q022 demo.d: verifier {p}empty fails: it returns no checks; run `quiz verify {p}empty`",
+        f"q/demo.yaml:62:14: Q022 demo.n1: verifier {p}only_value_from fails: v expected 1, measured 2; run `quiz verify "
+        f"{p}only_value_from`",
         f"q/demo.yaml:23:5: Q022 demo.c: verifier {p}raises fails: ValueError: no data; run `quiz verify {p}raises`",
         f"q/demo.yaml:37:5: Q022 demo.e: verifier {p}three_bad fails: {three}; run `quiz verify {p}three_bad`",
     ]
@@ -407,3 +424,31 @@ def test_run_verifier_reasons():
 def test_problem_order_is_by_file_line_and_column():
     assert sorted([Problem("b", 1, 1, "Q026", "x"), Problem("a", 2, 1, "Q016", "y"), Problem("a", 1, 9, "Q022", "z")]) == [
         Problem("a", 1, 9, "Q022", "z"), Problem("a", 2, 1, "Q016", "y"), Problem("b", 1, 1, "Q026", "x")]  # fmt: skip
+
+
+def test_one_successor_per_vanished_id_and_the_id_column_of_a_flow_mapping(repo):
+    commit(repo, {"questions/demo.yaml": HEAD + question("demo.one", "Same?") + question("demo.two", "Same?")
+                  + question("demo.three", "Three?")})  # fmt: skip
+    flow = "  - {id: demo.new, type: flashcard, difficulty: 2, prompt: {en: same, zh: 问}, answer: {en: A., zh: 答}}\n"
+    (repo / "questions" / "demo.yaml").write_text(HEAD + flow.replace("}}\n", f"}}, {SRC.strip()[:-1]}]}}\n"),
+                                                  encoding="utf-8")  # fmt: skip
+    (repo / "questions" / "other.yaml").write_text(HEAD.replace("demo", "other") + question("other.q", "Q?"),
+                                                   encoding="utf-8")  # fmt: skip
+    b = load([Path("questions")])
+    gone = "is gone; ids are stable forever: restore it, or list it in renamed_from of the question that replaces it"
+    # demo.new takes demo.one's prompt; demo.two's place (second) is past the end of the file now: nobody sits there
+    assert strs(lint.vanished_ids(b, [Path("questions")])) == [
+        "questions/demo.yaml:4:6: Q016 demo.new: has the prompt of demo.one (questions/demo.yaml:4 on main), which is "
+        "gone: add `renamed_from: demo.one` so progress on it follows the question",
+        f"questions/demo.yaml:1:1: Q016 question demo.two (questions/demo.yaml:10 on main) {gone}",
+        f"questions/demo.yaml:1:1: Q016 question demo.three (questions/demo.yaml:16 on main) {gone}",
+    ]
+
+
+def test_a_renamed_from_three_quarters_like_the_old_id_is_its_typo(repo):
+    commit(repo, {"questions/demo.yaml": HEAD + question("demo.one", "One?")})
+    (repo / "questions" / "demo.yaml").write_text(HEAD + question("demo.x", "X?", "    renamed_from: demo.oxy\n"),
+                                                  encoding="utf-8")  # fmt: skip
+    [p] = lint.vanished_ids(load([Path("questions")]), [Path("questions")])
+    assert p.message == ("demo.x: renamed_from lists 'demo.oxy', which is not on main; did you mean 'demo.one' "
+                         "(questions/demo.yaml:4 on main)?")  # fmt: skip
