@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,11 @@ def q(body: str = FLASH, qtype: str = "flashcard", qid: str = "demo.one", source
 def num(answer: str, params: str = "") -> str:
     """A numeric question; its answer (the inside of a flow mapping) on line 9, or 10 after `params` on 8."""
     return q((f"    params: {{{params}}}\n" if params else "") + NUM_PROMPT + f"    answer: {{{answer}}}\n", "numeric")
+
+
+def type_first(text: str) -> str:
+    """The questions of `text` with `type` before `id` (the id key one line below the mapping's start)."""
+    return re.sub(r"  - (id: .*)\n    (type: .*)\n", r"  - \2\n    \1\n", text)
 
 
 def cloze(en: str, zh: str = "除以 {{根号 d_k}}") -> str:
@@ -140,6 +146,15 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "id-without-the-dot": (HEAD + q(qid="demox.one"), [
         "demo.yaml:5:5: Q020 id 'demox.one' must start with the topic: demo.",
     ]),
+    "bad-id-below-the-type": (type_first(HEAD + q(qid="demo.Why_Scale")), [
+        "demo.yaml:6:5: Q020 bad id 'demo.Why_Scale': use demo.<slug>, e.g. demo.why-scale",
+    ]),
+    "id-of-another-topic-below-the-type": (type_first(HEAD + q(qid="norms.one")), [
+        "demo.yaml:6:5: Q020 id 'norms.one' must start with the topic: demo.",
+    ]),
+    "duplicate-id-below-the-type": (type_first(HEAD + q() + q(qtype="errata")), [
+        "demo.yaml:12:5: Q001 duplicate id 'demo.one' (also at demo.yaml:6)",
+    ]),
     "duplicate-id": (HEAD + q(qid="demo.zero") + q() + q(qtype="errata"), [
         "demo.yaml:17:5: Q001 duplicate id 'demo.one' (also at demo.yaml:11)",
     ]),
@@ -148,6 +163,9 @@ CASES: dict[str, tuple[str, list[str]]] = {
         "demo.yaml:5:5: Q004 demo.one: missing type (flashcard | mcq | numeric | cloze | errata)",
     ]),
     "type-unknown": (HEAD + q(FLASH + "    params: {a: [1]}\n", qtype="quiz"), [
+        "demo.yaml:6:5: Q024 demo.one: type 'quiz' is not one of flashcard, mcq, numeric, cloze, errata",
+    ]),
+    "type-unknown-without-an-answer": (HEAD + q(FLASH.split("    answer")[0], qtype="quiz"), [
         "demo.yaml:6:5: Q024 demo.one: type 'quiz' is not one of flashcard, mcq, numeric, cloze, errata",
     ]),
     "type-a-list": (HEAD + q(qtype="[mcq]"), [
@@ -221,6 +239,9 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ]),
     "answer-missing-on-an-mcq": (HEAD + q(MCQ.replace("    answer: {en: Because., zh: 因为。}\n", "") + A + B, "mcq"), [
         "demo.yaml:5:5: Q004 demo.one: missing answer (with en and zh)",
+    ]),
+    "answer-is-a-number": (HEAD + q(FLASH.replace('{en: "Variance.", zh: "方差。"}', "64")), [
+        "demo.yaml:9:5: Q005 demo.one: answer must be a mapping with en and zh",
     ]),
     "answer-is-text": (HEAD + q(FLASH.replace('{en: "Variance.", zh: "方差。"}', "Why scale")), [
         "demo.yaml:9:5: Q005 demo.one: answer must be a mapping with en and zh",
@@ -476,6 +497,9 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "param-range-unknown-key": (HEAD + num("compute: ratio, tolerance: 0.01", "a: [1], b: {min: 1, max: 2, x: 1}"), [
         "demo.yaml:8:22: Q005 demo.one: param 'b' must be a list of numbers or {min, max, step}",
     ]),
+    "param-range-text-min": (HEAD + num("compute: ratio, tolerance: 0.01", "a: [1], b: {min: x, max: 1.0e+300}"), [
+        "demo.yaml:8:22: Q005 demo.one: param 'b' must be a list of numbers or {min, max, step}",
+    ]),
     "param-range-text-bound": (HEAD + num("compute: ratio, tolerance: 0.01", "a: [1], b: {min: 1, max: two}"), [
         "demo.yaml:8:22: Q005 demo.one: param 'b' must be a list of numbers or {min, max, step}",
     ]),
@@ -589,7 +613,7 @@ def test_a_folded_line_loses_its_space_between_chinese_characters_only(tmp_path,
 def test_what_is_kept_of_a_question_with_problems(tmp_path, monkeypatch):
     text = HEAD + q('    prompt: "Why scale"\n    answer: Why scale\n    tags: [ok, Not OK, fine-2]\n'
                     "    renamed_from: [demo.a, demo.b]\n    verifier: 5\n",
-                    sources="    sources: [{post: P, section: [a]}, {post: P, where: W}, 3]\n", diff="two")
+                    sources="    sources: [3, {post: P, section: [a]}, {post: P, where: W}, 3]\n", diff="two")
     question = one(tmp_path, monkeypatch, text)
     assert (question.prompt, question.answer, question.tags, question.difficulty) == \
         (Text("Why scale", ""), Text("Why scale", ""), ("ok", "fine-2"), 2)  # fmt: skip
@@ -642,6 +666,9 @@ def test_parametric_answers(tmp_path, monkeypatch):
     assert question.numeric == Numeric(None, None, "ratio", 0.01, "") and question.parametric
     question = one(tmp_path, monkeypatch, CASES["param-list-nan"][0])
     assert question.params == (Param("a", (1,)),)
+    text = HEAD + num("compute: ratio, tolerance: 0.01",
+                      "x: [.nan], y: {min: -1.0e+308, max: 1.0e+308}, z: 3, a: [1], b: [2]")
+    assert one(tmp_path, monkeypatch, text).params == (Param("a", (1,)), Param("b", (2,)))
 
 
 def test_titles_come_from_the_first_file_of_a_topic_that_has_one(tmp_path, monkeypatch):
@@ -827,7 +854,7 @@ def test_bank_files(tmp_path, monkeypatch):
     (tmp_path / "bank" / "sub").mkdir(parents=True)
     for name in ("b.yaml", "a.yaml", "_draft.yaml", "c.yml", "sub/d.yaml", "notes.txt"):
         (tmp_path / "bank" / name).write_text("x", encoding="utf-8")
-    files, problems = bank.bank_files([Path("bank"), Path("gone"), Path("./bank")])
+    files, problems = bank.bank_files([Path("gone"), Path("bank"), Path("./bank")])
     assert files == [Path("bank/a.yaml"), Path("bank/b.yaml")]
     assert problems == [Problem("gone", 1, 1, "Q025", "bank directory gone does not exist")]
 
@@ -884,3 +911,18 @@ def test_load_uses_the_real_registries(tmp_path, monkeypatch):
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     b, problems = bank.load([Path(".")])
     assert problems == [] and b.by_id["demo.one"].numeric.value == 64.0
+
+
+def test_every_file_is_read_after_one_that_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    texts = {"a.yaml": "", "b.yaml": "- x\n", "c.yaml": "topic: c\ntitle: {en: C, zh: C}\nquestions: 3\n",
+             "demo.yaml": HEAD + q()}  # fmt: skip
+    for name, text in texts.items():
+        Path(name).write_text(text, encoding="utf-8")
+    b, problems = bank.validate_files([Path(n) for n in texts], VERIFIERS, EXPECTED, COMPUTE)
+    assert [str(p) for p in problems] == [
+        "a.yaml:1:1: Q017 empty bank file: add topic, title and questions",
+        "b.yaml:1:1: Q018 top level is a list; expected a mapping with topic, title, questions",
+        "c.yaml:3:1: Q005 questions: a list of questions",
+    ]
+    assert [x.id for x in b.questions] == ["demo.one"] and b.titles == {"c": Text("C", "C"), "demo": Text("Demo", "演示")}
