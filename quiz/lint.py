@@ -117,12 +117,13 @@ def _tree(text: str | None) -> Any:
 
 
 def _git(cwd: Path, *args: str) -> str | None:
-    """What git prints, or None when git is missing or fails (not a repository, no such ref or path)."""
+    """What git prints (UTF-8, whatever the locale), or None when git is missing or fails (not a repository, no such
+    ref or path)."""
     try:
-        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, encoding="utf-8",
-                              errors="replace", timeout=30, check=True).stdout  # fmt: skip
+        done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, timeout=30, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def _has_ref(top: Path, ref: str) -> bool:

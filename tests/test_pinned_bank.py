@@ -35,6 +35,7 @@ EXPECTED = {"attention_scaling.var_unscaled_d64": 64.0, "attention_scaling.b.c":
 COMPUTE = {"ratio": ratio, "scaled": scaled}
 
 HEAD = "# line 1: a comment: the top-level mapping starts on line 2\ntopic: demo\ntitle: {en: Demo, zh: 演示}\nquestions:\n"
+TITLE_FIRST = HEAD.replace("topic: demo\ntitle: {en: Demo, zh: 演示}\n", "title: {en: Demo, zh: 演示}\ntopic: demo\n")
 SRC = "    sources: [{paper: P, where: W}]\n"
 FLASH = '    prompt: {en: "Why scale?", zh: "为什么缩放？"}\n    answer: {en: "Variance.", zh: "方差。"}\n'
 NUM_PROMPT = "    prompt: {en: Var at 64?, zh: 方差？}\n"
@@ -97,6 +98,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ]),
     "topic-not-the-file-name": (HEAD.replace("topic: demo", "topic: other") + q(), [
         "demo.yaml:2:1: Q021 topic 'other' in a file named demo.yaml; they must match",
+        "demo.yaml:5:5: Q020 id 'demo.one' must start with the topic: other.",
+    ]),
+    "topic-uppercase-below-the-title": (TITLE_FIRST.replace("topic: demo", "topic: Demo") + q(), [
+        "demo.yaml:3:1: Q005 topic: a lowercase name such as attention",
+    ]),
+    "topic-not-the-file-name-below-the-title": (TITLE_FIRST.replace("topic: demo", "topic: other") + q(), [
+        "demo.yaml:3:1: Q021 topic 'other' in a file named demo.yaml; they must match",
         "demo.yaml:5:5: Q020 id 'demo.one' must start with the topic: other.",
     ]),
     "title-missing": (HEAD.replace("title: {en: Demo, zh: 演示}\n", "") + q(), [
