@@ -203,7 +203,9 @@ class _Validator:
             return container.key_pos[key]
         if isinstance(container, Seq) and isinstance(key, int) and key < len(container.item_pos):
             return container.item_pos[key]
-        return (getattr(container, "line", 1) or 1, getattr(container, "col", 1) or 1)
+        if isinstance(container, (Map, Seq)):
+            return (container.line or 1, container.col or 1)  # 0: built by hand, not parsed
+        return (1, 1)
 
     def text(self, m: Map, key: str, qid: str, required: bool = True) -> Text | None:
         value = m.get(key)
@@ -218,6 +220,9 @@ class _Validator:
         if not isinstance(value, Map):
             self.problem(where, "Q005", f"{qid}: {key} must be a mapping with en and zh")
             return Text(value, "") if isinstance(value, str) else None
+        return self.bilingual(value, key, qid)
+
+    def bilingual(self, value: Map, key: str, qid: str) -> Text:
         allowed = set(LANGS) | {"answer": NUMERIC_KEYS, "choice": {"correct"}}.get(key, set())
         for k in value:
             if k not in allowed:
@@ -225,10 +230,13 @@ class _Validator:
         out = {}
         for lang in LANGS:
             v = value.get(lang)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (str, int, float))):  # `yes` is not text
+            if v is None:
+                out[lang] = ""
+            elif isinstance(v, bool) or not isinstance(v, (str, int, float)):  # `yes` is not text
                 self.problem(self.pos(value, lang), "Q005", f"{qid}: {key}.{lang} must be text")
-                v = None
-            out[lang] = str(v).strip() if v is not None else ""
+                out[lang] = ""
+            else:
+                out[lang] = str(v).strip()
             if lang == "zh":
                 out[lang] = CJK_SPACE_RE.sub("", out[lang])
         # A numeric answer may be just the number; any other text needs both languages.
@@ -288,7 +296,7 @@ class _Validator:
             tags = []
         for i, tag in enumerate(tags):
             if not TAG_RE.match(tag):
-                fix = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")
+                fix = "-".join(re.findall(r"[a-z0-9]+", tag.lower()))
                 self.problem(self.pos(tags, i), "Q037", f"{qid}: tag {tag!r} must be lowercase words joined by "
                              "hyphens, without spaces" + (f" (e.g. {fix!r})" if fix else ""))  # fmt: skip
         tags = [t for t in tags if TAG_RE.match(t)]
@@ -329,8 +337,7 @@ class _Validator:
             numeric = self.numeric(m, qid, params)
         elif qtype == "cloze":
             raw_prompt = m.get("prompt")
-            for lang in LANGS:
-                text = prompt.get(lang) if lang == "en" else prompt.zh
+            for lang, text in (("en", prompt.en), ("zh", prompt.zh)):
                 if text and not GAP_RE.search(text):
                     self.problem(self.pos(m, "prompt"), "Q009",
                                  f"{qid}: cloze prompt ({lang}) has no {{{{gap}}}}")  # fmt: skip
@@ -348,8 +355,7 @@ class _Validator:
     def sources(self, m: Map, qid: str) -> tuple[dict, ...]:
         sources = m.get("sources")
         if sources is None or sources == []:
-            where = self.pos(m, "sources" if "sources" in m else None)
-            self.problem(where, "Q014", f"{qid}: no sources (a post and section, or a paper)")
+            self.problem(self.pos(m, "sources"), "Q014", f"{qid}: no sources (a post and section, or a paper)")
             return ()
         if not isinstance(sources, list):
             self.problem(self.pos(m, "sources"), "Q005", f"{qid}: sources must be a list")
@@ -386,8 +392,7 @@ class _Validator:
             if not isinstance(correct, bool):
                 self.problem(self.pos(c, "correct"), "Q005", f"{qid}: correct must be true or false")
                 correct = False
-            text = self.text_value(c, self.pos(raw, i), "choice", qid) or Text("", "")
-            out.append(Choice(text, correct))
+            out.append(Choice(self.bilingual(c, "choice", qid), correct))
         n = sum(c.correct for c in out)
         if n != 1:
             self.problem(self.pos(m, "choices"), "Q006", f"{qid}: {n} choices marked correct: true; mark exactly one")
@@ -412,19 +417,22 @@ class _Validator:
             if bad is not None:
                 self.problem(where, "Q033", f"{qid}: param {name!r} holds {_show(bad)}, not a finite number")
                 continue
-            if isinstance(spec, Map) and all(_is_number(spec.get(k, 1)) for k in ("min", "max", "step")) \
-                    and "min" in spec and "max" in spec and spec.get("step", 1) > 0 \
-                    and not _finite_ratio(spec["max"] - spec["min"], spec.get("step", 1)):  # fmt: skip
-                self.problem(where, "Q033", f"{qid}: param {name!r} spans too many steps to draw from")
-                continue
-            if isinstance(spec, list) and spec and all(_is_number(v) for v in spec):
-                out.append(Param(str(name), tuple(spec)))
-            elif isinstance(spec, Map) and set(spec) <= {"min", "max", "step"} and "min" in spec and "max" in spec \
-                    and all(_is_number(v) for v in spec.values()) and spec["min"] <= spec["max"] \
-                    and spec.get("step", 1) > 0:  # fmt: skip
-                out.append(Param(str(name), (), spec["min"], spec["max"], spec.get("step", 1)))
-            else:
+            param = None
+            if isinstance(spec, list):
+                if spec and all(_is_number(v) for v in spec):
+                    param = Param(str(name), tuple(spec))
+            elif isinstance(spec, Map):
+                low, high, step = spec.get("min"), spec.get("max"), spec.get("step", 1)
+                ranged = all(_is_number(v) for v in (low, high, step)) and step > 0
+                if ranged and not _finite_ratio(high - low, step):
+                    self.problem(where, "Q033", f"{qid}: param {name!r} spans too many steps to draw from")
+                    continue
+                if ranged and set(spec) <= {"min", "max", "step"} and low <= high:
+                    param = Param(str(name), (), low, high, step)
+            if param is None:
                 self.problem(where, "Q005", f"{qid}: param {name!r} must be a list of numbers or {{min, max, step}}")
+            else:
+                out.append(param)
         self.refused_params -= {p.name for p in out}
         return tuple(out)
 
@@ -470,11 +478,11 @@ class _Validator:
 
     def value_from(self, ans: Map, ref: Any, qid: str) -> float | None:
         where = self.pos(ans, "value_from")
-        given = ans.raw.get("value_from", ref) if isinstance(ans, Map) else ref  # as written in the file
+        given = ans.raw.get("value_from", ref)  # as written in the file (a scalar; else the parsed value)
         if not isinstance(ref, str) or "." not in ref:
             self.problem(where, "Q011", f"{qid}: value_from {given!r} must be <verifier>.<check>")
             return None
-        name = ref.split(".", 1)[0]
+        name = ref.split(".")[0]
         if name not in self.verifier_names:
             self.problem(where, "Q010", f"{qid}: value_from {given!r} names unknown verifier {name!r}")
             return None
@@ -535,22 +543,22 @@ def _show(v: Any) -> str:
 
 def _cloze_problem(text: str) -> str | None:
     """What makes a cloze prompt's gaps unanswerable, or None. Agrees with CLOZE_PATTERN."""
-    opened = -1
+    opened = None  # where the gap being read starts
     for m in _CLOZE_TOKEN_RE.finditer(text):
         if m[0] == "{{":
-            if opened >= 0:
+            if opened is not None:
                 return f"a gap inside a gap at {text[opened : m.end() + 10]!r}; gaps cannot be nested"
             opened = m.start()
         elif m[0] == "}}":
-            if opened < 0:
+            if opened is None:
                 return f"'}}}}' without an opening '{{{{' in {text[max(0, m.start() - 20) : m.end()]!r}"
             gap = text[opened : m.end()]
             if any(not alt.strip() for alt in text[opened + 2 : m.start()].split("|")):
                 return f"gap {gap!r} has an empty answer; write what the learner must type"
-            opened = -1
-        elif opened >= 0:  # a newline inside a gap
+            opened = None
+        elif opened is not None:  # a newline inside a gap
             return f"gap starting {text[opened : opened + 20]!r} runs over a line break; close it with '}}}}'"
-    if opened >= 0:
+    if opened is not None:
         return f"'{{{{' without a closing '}}}}' in {text[opened : opened + 20]!r}"
     return None
 
@@ -625,9 +633,9 @@ def validate_files(files: list[Path], verifier_names: set[str], expected: dict[s
             problems.append(Problem(path, 1, 1, "Q017", "empty bank file: add topic, title and questions"))
             continue
         if not isinstance(data, Map):
+            what = "a list" if isinstance(data, list) else "a single value"  # never our class name (Seq)
             problems.append(Problem(path, getattr(data, "line", 1), 1, "Q018",
-                                    f"top level is a {type(data).__name__}; expected a mapping with "
-                                    "topic, title, questions"))  # fmt: skip
+                                    f"top level is {what}; expected a mapping with topic, title, questions"))  # fmt: skip
             continue
         v = _Validator(path, problems, verifier_names, expected, compute)
         for key in data:
@@ -640,7 +648,7 @@ def validate_files(files: list[Path], verifier_names: set[str], expected: dict[s
             topic = file.stem
         elif topic != file.stem:
             v.problem(v.pos(data, "topic"), "Q021", f"topic {topic!r} in a file named {file.name}; they must match")
-        title = v.text(data, "title", f"topic {topic}", required=True)
+        title = v.text(data, "title", f"topic {topic}")
         if topic not in titles and title:
             titles[topic] = title
         qs = data.get("questions")

@@ -58,10 +58,7 @@ def placeholders(files: Iterable[Path | str]) -> list[Problem]:
     problems: list[Problem] = []
     for file in files:
         path = display_path(Path(file))
-        text = read_text_or_none(Path(file))
-        if text is None:
-            continue  # the loader reports unreadable files
-        data, found = parse_yaml(text, path)
+        data = _tree(read_text_or_none(Path(file)))
         if not isinstance(data, Map):
             continue
         topic = data.get("topic") if isinstance(data.get("topic"), str) else Path(file).stem
@@ -102,29 +99,35 @@ def _todos(value: Any, where: str, pos: tuple[int, int]):
     elif isinstance(value, Map):
         for k, v in value.items():
             yield from _todos(v, f"{where}.{k}", _pos(value, k))
-    elif isinstance(value, Seq):
+    elif isinstance(value, Seq):  # parsed: one position per item
         for i, v in enumerate(value):
-            yield from _todos(v, f"{where}[{i}]", value.item_pos[i] if i < len(value.item_pos) else pos)
+            yield from _todos(v, f"{where}[{i}]", value.item_pos[i])
 
 
 def _pos(m: Map, key: Any) -> tuple[int, int]:
     return m.key_pos.get(key, (m.line or 1, m.col or 1))
 
 
+def _tree(text: str | None) -> Any:
+    """The parsed YAML of a bank file's text (None for an unreadable file); its problems are the loader's to report."""
+    return parse_yaml(text, "")[0] if text is not None else None
+
+
 # --- Q016: ids that vanished since main -------------------------------------------------------
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
+def _git(cwd: Path, *args: str) -> str | None:
+    """What git prints (UTF-8, whatever the locale), or None when git is missing or fails (not a repository, no such
+    ref or path)."""
     try:
-        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=30, check=False)  # fmt: skip
+        done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, timeout=30, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def _has_ref(top: Path, ref: str) -> bool:
-    done = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    return bool(done and done.returncode == 0)
+    return _git(top, "rev-parse", "--verify", f"{ref}^{{commit}}") is not None  # one commit, not a range
 
 
 class OldQuestion(NamedTuple):
@@ -142,10 +145,10 @@ def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion] 
     directory = Path(directory).resolve()
     if not directory.is_dir():
         return None
-    done = _git(directory, "rev-parse", "--show-toplevel")
-    if not done or done.returncode != 0:
+    shown = _git(directory, "rev-parse", "--show-toplevel")
+    if shown is None:
         return None
-    top = Path(done.stdout.strip())
+    top = Path(shown.strip())
     refs = [ref] if ref else list(DEFAULT_REFS)
     found = next((r for r in refs if _has_ref(top, r)), None)
     if found is None and ref:
@@ -159,15 +162,12 @@ def old_questions(directory: Path, ref: str | None = None) -> list[OldQuestion] 
         return []
     prefix = "" if prefix == "." else prefix
     listing = _git(top, "ls-tree", "--name-only", "-z", f"{ref}:{prefix}")
-    if not listing or listing.returncode != 0:
+    if listing is None:
         return []  # the directory did not exist on ref
     out = []
-    names = sorted(n for n in listing.stdout.split("\0") if n.endswith(".yaml") and not n.startswith("_"))
+    names = sorted(n for n in listing.split("\0") if n.endswith(".yaml") and not n.startswith("_"))
     for name in names:
-        blob = _git(top, "show", f"{ref}:{prefix + '/' if prefix else ''}{name}")
-        if not blob or blob.returncode != 0:
-            continue
-        data, _ = parse_yaml(blob.stdout, name)
+        data = _tree(_git(top, "show", f"{ref}:{prefix + '/' if prefix else ''}{name}"))
         qs = data.get("questions") if isinstance(data, Map) else None
         if not isinstance(qs, list):
             continue
@@ -199,25 +199,26 @@ def vanished_ids(bank: Bank, dirs: list[Path], *, ref: str | None = None) -> lis
         if o.id in current or o.id in renamed:
             continue
         was = f"{display_path(o.path)}:{o.line} on {o.ref}"
-        q, why = _successor(o, old, new_qs, claimed)
-        fix = f"add `renamed_from: {o.id}` so progress on it follows the question"
-        if q is None:
-            message = (f"question {o.id} ({was}) is gone; ids are stable forever: restore it, or list it "
-                       "in renamed_from of the question that replaces it")  # fmt: skip
-        elif why.startswith("renamed_from"):
+        found = _successor(o, old, new_qs, claimed)
+        if found is None:
+            problems.append(Problem(display_path(o.path), 1, 1, "Q016", f"question {o.id} ({was}) is gone; ids are "
+                                    "stable forever: restore it, or list it in renamed_from of the question that "
+                                    "replaces it"))  # fmt: skip
+            continue
+        q, why = found
+        claimed.add(q.id)
+        if why.startswith("renamed_from"):
             message = f"{q.id}: {why}, which is not on {o.ref}; did you mean {o.id!r} ({was})?"
         else:
-            message = f"{q.id}: {why} ({was}), which is gone: {fix}"
-        if q is not None:
-            claimed.add(q.id)
-        problems.append(Problem(q.path, q.line, _id_col(q), "Q016", message) if q is not None
-                        else Problem(display_path(o.path), 1, 1, "Q016", message))  # fmt: skip
+            message = (f"{q.id}: {why} ({was}), which is gone: add `renamed_from: {o.id}` so progress on it follows "
+                       "the question")  # fmt: skip
+        problems.append(Problem(q.path, q.line, _id_col(q), "Q016", message))
     return problems
 
 
 def _successor(o: OldQuestion, old: list[OldQuestion], new_qs: list[Question],
-               claimed: set[str]) -> tuple[Question | None, str]:  # fmt: skip
-    """The new question that most likely replaced the old one, and why we think so."""
+               claimed: set[str]) -> tuple[Question, str] | None:  # fmt: skip
+    """The new question that most likely replaced the old one, and why we think so; None if none did."""
     candidates = [q for q in new_qs if q.id not in claimed]
     # 1. It lists a renamed_from that does not exist on the ref: probably a typo of this id.
     old_ids = {e.id for e in old}
@@ -227,8 +228,7 @@ def _successor(o: OldQuestion, old: list[OldQuestion], new_qs: list[Question],
                 return q, f"renamed_from lists {r!r}"
     # 2. It has the old prompt.
     prompt = o.raw.get("prompt")
-    old_en = _norm(prompt.get("en")) if isinstance(prompt, Map) else ""
-    if old_en:
+    if isinstance(prompt, Map) and (old_en := _norm(prompt.get("en"))):
         for q in candidates:
             if _norm(q.prompt.en) == old_en:
                 return q, f"has the prompt of {o.id}"
@@ -240,14 +240,11 @@ def _successor(o: OldQuestion, old: list[OldQuestion], new_qs: list[Question],
         pick = next((q for q in candidates if q.id == now[i]), None)
         if pick is not None:
             return pick, f"sits where {o.id} was"
-    return None, ""
+    return None
 
 
 def _file_order(path: Path) -> list[str]:
-    text = read_text_or_none(path)
-    if text is None:
-        return []
-    data, _ = parse_yaml(text, str(path))
+    data = _tree(read_text_or_none(path))
     qs = data.get("questions") if isinstance(data, Map) else None
     return [q.get("id") for q in qs if isinstance(q, Map)] if isinstance(qs, list) else []
 
@@ -275,8 +272,7 @@ def _raw_question(q: Question) -> Map | None:
     except OSError:
         return None
     if key not in _RAW:
-        text = read_text_or_none(path)
-        data = parse_yaml(text, q.path)[0] if text is not None else None
+        data = _tree(read_text_or_none(path))
         qs = data.get("questions") if isinstance(data, Map) else None
         _RAW[key] = {m.get("id"): m for m in qs if isinstance(m, Map)} if isinstance(qs, list) else {}
     return _RAW[key].get(q.id)
@@ -293,7 +289,7 @@ def verifier_failures(bank: Bank, directory: Path | None = None, seed: int = 0) 
         if q.verifier:
             uses.setdefault(q.verifier, []).append((q, "verifier"))
         if q.numeric and q.numeric.value_from:
-            uses.setdefault(q.numeric.value_from.split(".", 1)[0], []).append((q, "value_from"))
+            uses.setdefault(q.numeric.value_from.split(".")[0], []).append((q, "value_from"))
     problems = []
     for name in sorted(uses):
         if not verify.exists(name, directory):

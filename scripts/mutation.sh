@@ -27,8 +27,8 @@ declare -A TESTS=(
   [store]="tests/test_store.py tests/test_pinned_store.py tests/test_hostile_store.py tests/test_pinned_schedule.py tests/test_pinned_stats.py"
   [session]="tests/test_session.py tests/test_pinned_session.py tests/test_pinned_schedule.py tests/test_plan_sim.py tests/test_pinned_plan_session.py tests/test_plan_load.py tests/test_session_learning.py tests/test_filters.py"
   [export]="tests/test_export.py tests/test_pinned_export.py"
-  [bank]="tests/test_bank.py tests/test_schema.py tests/test_pinned_schema_fuzz.py tests/test_bank_fuzz.py tests/test_check_codes.py"  # test_hostile_banks runs quiz in child processes
-  [lint]="tests/test_lint.py tests/test_check_codes.py --deselect=tests/test_lint.py::test_ruff_is_clean"  # mutmut's copies are not ruff-clean
+  [bank]="tests/test_pinned_bank.py tests/test_pinned_bank_hostile.py tests/test_bank.py tests/test_schema.py tests/test_check_codes.py tests/test_bank_fuzz.py::test_the_cloze_rule_and_the_schema_pattern_agree --deselect=tests/test_schema.py::test_schema_accepts_every_shipped_bank_the_loader_accepts --deselect=tests/test_check_codes.py::test_new_verifier_runs_and_fails_until_filled_in"  # see docs/mutation.md
+  [lint]="tests/test_pinned_lint.py tests/test_check_codes.py --deselect=tests/test_check_codes.py::test_new_verifier_runs_and_fails_until_filled_in"  # see docs/mutation.md
   [verify]="tests/test_verify_runner.py tests/test_pinned_verify.py tests/test_verify_output.py"
   [interactive]="tests/test_pinned_keys.py tests/test_pinned_interactive.py"  # the pty tests run quiz in a child process: invisible to mutmut
 )
@@ -48,7 +48,7 @@ for module in "${@:-${ORDER[@]}}"; do
   rm -rf "$work/mutants"
   # MUTATION_TESTS overrides the selection (pytest arguments, e.g. for a "before" run of a module whose own
   # test file did not exist yet); otherwise the module's test files that exist in that tree
-  tests=${MUTATION_TESTS:-$(cd "$work" && for t in ${TESTS[$module]}; do if [[ -f $t || $t == -* ]]; then echo "$t"; fi; done)}
+  tests=${MUTATION_TESTS:-$(cd "$work" && for t in ${TESTS[$module]}; do if [[ -f ${t%%::*} || $t == -* ]]; then echo "$t"; fi; done)}
   {
     echo "[mutmut]"
     echo "source_paths = quiz"
