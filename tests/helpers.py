@@ -1,6 +1,7 @@
 """Helpers shared by several test modules (pytest puts tests/ on sys.path: `from helpers import ...`).
 
-Running the quiz on a small bank in a tmp dir (test_hostile_banks, test_check_codes); making a formula or an
+Running the quiz on a small bank in a tmp dir, and the hostile variants of that bank (test_hostile_banks,
+test_pinned_bank_hostile, test_check_codes); making a formula or an
 injectable implementation 5% wrong (test_pinned_parametric, test_pinned_tolerance); the names of the checks a
 verifier run failed (test_verifiers_wrong_*, test_pinned_verifiers).
 """
@@ -8,10 +9,12 @@ verifier run failed (test_verifiers_wrong_*, test_pinned_verifiers).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -35,6 +38,44 @@ questions:
 # line 7: prompt (en value at column 19), line 8: answer, line 9: sources
 
 
+def numeric(answer: str, params: str = "") -> str:
+    """BASE as one numeric question: `answer` is the inside of its flow mapping (line 8, or 9 with params)."""
+    text = BASE.replace("type: flashcard", "type: numeric")
+    text = text.replace('{en: "Variance.", zh: "方差。"}', "{" + answer + "}")
+    if params:
+        text = text.replace("    prompt:", f"    params: {{{params}}}\n    prompt:")
+    return text
+
+
+def cloze(en: str) -> str:
+    """BASE as one cloze question with the English prompt `en` (its Chinese one has one gap)."""
+    return BASE.replace("type: flashcard", "type: cloze").replace('"Why scale?"', json.dumps(en)).replace(
+        '    answer: {en: "Variance.", zh: "方差。"}\n', "").replace('"为什么缩放？"', '"除以 {{sqrt(d_k)}}"')  # fmt: skip
+
+
+# nine levels of nine-fold aliases: far past the loader's budget of 10,000 nodes added by aliases
+ALIAS_BOMB = "topic: demo\n" + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "title: *a8\n"  # fmt: skip
+BIG = BASE + "#" + "x" * (2 * 1024 * 1024) + "\n"  # just over the 2 MiB limit of a bank file
+
+
+def raw(data: bytes) -> Callable[[Path], None]:
+    """A bank-dir setup: demo.yaml holds these exact bytes."""
+    return lambda d: (d / "demo.yaml").write_bytes(data)
+
+
+def link(target: str, name: str = "x.yaml") -> Callable[[Path], None]:
+    """A bank-dir setup: `name` is a symlink to `target`."""
+    return lambda d: (d / name).symlink_to(target)
+
+
+def no_ids(d: Path) -> None:
+    """A bank-dir setup: BASE plus two questions without an id."""
+    q = "  - type: flashcard\n    difficulty: 2\n    prompt: {en: A?, zh: 甲？}\n    answer: {en: B., zh: 乙。}\n" \
+        "    sources: [{paper: P, where: W}]\n"  # fmt: skip
+    (d / "demo.yaml").write_text(BASE + q + q, encoding="utf-8")
+
+
 def git(cwd: Path, *args: str) -> str:
     """Run git in `cwd` as a throwaway identity (no signing); its stdout. Fails the test on a non-zero exit."""
     config = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
@@ -43,14 +84,14 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def digests(*roots: Path) -> dict[str, str]:
-    """sha256 of every regular file under the roots (a symlink: its target's name; a FIFO: its kind)."""
+    """sha256 of every regular file under the roots (a symlink: its target's name; a FIFO or directory: its kind)."""
     out = {}
     for root in roots:
         for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
             if p.is_symlink():
                 out[str(p)] = "link->" + os.readlink(p)
-            elif p.is_fifo():
-                out[str(p)] = "fifo"
+            elif p.is_fifo() or p.is_dir():
+                out[str(p)] = "fifo" if p.is_fifo() else "dir"
             elif p.is_file():
                 out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out

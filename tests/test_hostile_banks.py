@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import BASE, ROOT, digests, environment, git, run_python
+from helpers import ALIAS_BOMB, BASE, BIG, ROOT, cloze, digests, environment, git, link, no_ids, numeric, raw, run_python
 from helpers import run_quiz as run
 
 from quiz import bank_cache
@@ -31,26 +31,8 @@ from quiz.bank import CLOZE_PATTERN, bank_files
 # line 8: answer
 
 
-def numeric(answer: str, params: str = "") -> str:
-    """BASE as one numeric question: `answer` is the inside of its flow mapping (line 8, or 9 with params)."""
-    text = BASE.replace("type: flashcard", "type: numeric")
-    text = text.replace('{en: "Variance.", zh: "方差。"}', "{" + answer + "}")
-    if params:
-        text = text.replace("    prompt:", f"    params: {{{params}}}\n    prompt:")
-    return text
-
-
-def cloze(en: str) -> str:
-    return BASE.replace("type: flashcard", "type: cloze").replace('"Why scale?"', json.dumps(en)).replace(
-        '    answer: {en: "Variance.", zh: "方差。"}\n', "").replace('"为什么缩放？"', '"除以 {{sqrt(d_k)}}"')
-
-
 def parametric(fn: str, params: str) -> str:
     return numeric(f"compute: {fn}, tolerance: 0.01", params)
-
-
-ALIAS_BOMB = "topic: demo\n" + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "title: *a8\n"
 
 
 @dataclass
@@ -68,22 +50,8 @@ def fifo(d: Path) -> None:
     os.mkfifo(d / "x.yaml")
 
 
-def link(target: str, name: str = "x.yaml") -> Callable[[Path], None]:
-    return lambda d: (d / name).symlink_to(target)
-
-
 def big(d: Path) -> None:
-    (d / "demo.yaml").write_text(BASE + "#" + "x" * (2 * 1024 * 1024) + "\n", encoding="utf-8")
-
-
-def raw(data: bytes) -> Callable[[Path], None]:
-    return lambda d: (d / "demo.yaml").write_bytes(data)
-
-
-def no_ids(d: Path) -> None:
-    q = "  - type: flashcard\n    difficulty: 2\n    prompt: {en: A?, zh: 甲？}\n    answer: {en: B., zh: 乙。}\n" \
-        "    sources: [{paper: P, where: W}]\n"  # fmt: skip
-    (d / "demo.yaml").write_text(BASE + q + q, encoding="utf-8")
+    (d / "demo.yaml").write_text(BIG, encoding="utf-8")
 
 
 def line_of(text: str, needle: str) -> int:

@@ -6,57 +6,15 @@ no traceback) in a child process where a regression could hang.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import ALIAS_BOMB, BASE, BIG, cloze, digests, link, no_ids, numeric, raw
 
 from quiz import bank
 from quiz.problems import BankError
-
-BASE = """\
-topic: demo
-title: {en: Demo, zh: 演示}
-questions:
-  - id: demo.one
-    type: flashcard
-    difficulty: 2
-    prompt: {en: "Why scale?", zh: "为什么缩放？"}
-    answer: {en: "Variance.", zh: "方差。"}
-    sources: [{paper: "Vaswani et al. 2017", where: "3.2.1"}]
-"""
-
-
-def numeric(answer: str, params: str = "") -> str:
-    text = BASE.replace("type: flashcard", "type: numeric").replace('{en: "Variance.", zh: "方差。"}', "{" + answer + "}")
-    return text.replace("    prompt:", f"    params: {{{params}}}\n    prompt:") if params else text
-
-
-def cloze(en: str) -> str:
-    return BASE.replace("type: flashcard", "type: cloze").replace('"Why scale?"', json.dumps(en)).replace(
-        '    answer: {en: "Variance.", zh: "方差。"}\n', "").replace('"为什么缩放？"', '"除以 {{sqrt(d_k)}}"')  # fmt: skip
-
-
-def raw(data: bytes) -> Callable[[Path], None]:
-    return lambda d: (d / "demo.yaml").write_bytes(data)
-
-
-def link(target: str) -> Callable[[Path], None]:
-    return lambda d: (d / "x.yaml").symlink_to(target)
-
-
-def no_ids(d: Path) -> None:
-    q = "  - type: flashcard\n    difficulty: 2\n    prompt: {en: A?, zh: 甲？}\n    answer: {en: B., zh: 乙。}\n" \
-        "    sources: [{paper: P, where: W}]\n"  # fmt: skip
-    (d / "demo.yaml").write_text(BASE + q + q, encoding="utf-8")
-
-
-ALIAS_BOMB = "topic: demo\n" + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "title: *a8\n"  # fmt: skip
-BIG = BASE + "#" + "x" * (2 * 1024 * 1024) + "\n"
 
 # name -> (the text of bank/demo.yaml, or a function that sets up the bank dir; every problem, as printed)
 ROWS: dict[str, tuple[str | Callable[[Path], None], list[str]]] = {
@@ -195,18 +153,6 @@ ROWS: dict[str, tuple[str | Callable[[Path], None], list[str]]] = {
         "bank/demo.yaml:8:14: Q010 demo.one: value_from 'Attention_Scaling.var' names unknown verifier 'Attention_Scaling'",
     ]),
 }
-
-
-def digests(root: Path) -> dict[str, str]:
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_symlink():
-            out[str(p)] = "link->" + os.readlink(p)
-        elif p.is_fifo() or p.is_dir():
-            out[str(p)] = "fifo" if p.is_fifo() else "dir"
-        elif p.is_file():
-            out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
 
 
 def load_row(name: str, tmp_path: Path) -> list[str]:
