@@ -5,6 +5,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # tiny tensors; also inherited by
 import pytest  # noqa: E402
 
 from quiz import verify  # noqa: E402
+from quiz.store import Store  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +15,14 @@ def quiz_home(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_HOME", str(home))
     monkeypatch.delenv("QUIZ_BANKS", raising=False)
     return home
+
+
+@pytest.fixture
+def store(quiz_home):
+    """A real store in the test's own data dir, closed afterwards (a module may define its own `store`)."""
+    s = Store.open(quiz_home)
+    yield s
+    s.close()
 
 
 def load_verifier(name: str):

@@ -26,7 +26,7 @@ from quiz import bank as bank_mod
 from quiz import cards, drill_log, interactive, ui, verify
 from quiz.keys import Keyboard, split_keys
 from quiz.session import Item, Limits, Session
-from quiz.store import AnswerNotSaved, Store
+from quiz.store import AnswerNotSaved
 
 SOFTMAX = Path(__file__).resolve().parent.parent / "drills" / "softmax"
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
@@ -154,13 +154,6 @@ def fixed(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from quiz import bank as bank_mod
 from quiz import interactive, ui
 from quiz.keys import Keyboard, split_keys
 from quiz.session import Limits, Session
-from quiz.store import AnswerNotSaved, Store
+from quiz.store import AnswerNotSaved
 
 FIXTURE = Path(__file__).parent / "data" / "bank"
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
@@ -51,13 +51,6 @@ class Script:
     @property
     def text(self) -> str:
         return self.out.getvalue()
-
-
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
 
 
 @pytest.fixture

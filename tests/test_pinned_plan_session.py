@@ -25,13 +25,6 @@ def q(qid: str, tags=(), kind: str = "flashcard") -> Question:
     return Question(qid, qid.split(".")[0], kind, 1, Text(qid, qid), Text("a", "a"), tags=tuple(tags))
 
 
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
-
-
 def put(store: Store, qid: str, due: float, last: float, stability: float = 10.0, content_hash: str | None = None):
     """A card in Review state, last reviewed at `last` and due at `due` (one review logged at `last`)."""
     state = {"state": 2, "step": None, "stability": stability, "difficulty": 5.0, "due": due, "last_review": last}

@@ -10,20 +10,13 @@ import pytest
 from quiz import scheduler
 from quiz.bank import Bank, Question, Text
 from quiz.session import Limits, Session, build_queue, start_of_day
-from quiz.store import AnswerNotSaved, Store
+from quiz.store import AnswerNotSaved
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 
 
 def q(qid: str, content: str = "a") -> Question:
     return Question(qid, qid.split(".")[0], "flashcard", 1, Text(qid, qid), Text(content, content))
-
-
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
 
 
 def fsrs_direct(card: fsrs.Card, rating: int, now: datetime) -> fsrs.Card:

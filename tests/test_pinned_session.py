@@ -22,20 +22,12 @@ from quiz.session import (
     exam_report,
     start_of_day,
 )
-from quiz.store import Store
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 
 
 def q(qid: str, tags=()) -> Question:
     return Question(qid, qid.split(".")[0], "flashcard", 1, Text(qid, qid), Text("a", "a"), tags=tuple(tags))
-
-
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
 
 
 def test_limits_read_every_setting(store):

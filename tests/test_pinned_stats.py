@@ -3,11 +3,8 @@
 import time
 from datetime import date
 
-import pytest
-
 from quiz import stats as stats_mod
 from quiz.bank import Bank, Question, Text
-from quiz.store import Store
 
 DAY = 86400
 NOW = time.mktime((2026, 3, 10, 12, 0, 0, 0, 0, -1))  # local noon, so day arithmetic is unambiguous
@@ -21,13 +18,6 @@ def forced(state: int, due: float, stability: float = 10.0):
     """A schedule that puts the card exactly where the test wants it (the log, not fsrs, is under test)."""
     return lambda _before: {"state": state, "step": None if state == 2 else 0, "stability": stability,
                             "difficulty": 5.0, "due": due, "last_review": None}  # fmt: skip
-
-
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
 
 
 def test_stats_on_a_synthetic_log(store):

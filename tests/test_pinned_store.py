@@ -15,13 +15,6 @@ DAY = 86400
 NOW = time.mktime((2026, 3, 10, 12, 0, 0, 0, 0, -1))
 
 
-@pytest.fixture
-def store(quiz_home):
-    s = Store.open(quiz_home)
-    yield s
-    s.close()
-
-
 def fixed(due: float, state: int = 2):
     return lambda _b: {"state": state, "step": None, "stability": 5.0, "difficulty": 5.0, "due": due,
                        "last_review": due - 5 * DAY}  # fmt: skip

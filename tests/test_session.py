@@ -8,7 +8,6 @@ from quiz import bank as bank_mod
 from quiz import scheduler
 from quiz.bank import Bank, Question, Text
 from quiz.session import Limits, Session, build_queue, interleave
-from quiz.store import Store
 
 FIXTURE = Path(__file__).parent / "data" / "bank"
 
@@ -16,11 +15,6 @@ FIXTURE = Path(__file__).parent / "data" / "bank"
 def q(qid: str, topic: str, tags=()) -> Question:
     return Question(id=qid, topic=topic, type="flashcard", difficulty=1, prompt=Text(qid, qid),
                     answer=Text("a", "a"), tags=tuple(tags))  # fmt: skip
-
-
-@pytest.fixture
-def store(quiz_home):
-    return Store.open(quiz_home)
 
 
 def review_at(store, qid, rating, when: datetime):

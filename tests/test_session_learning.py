@@ -29,11 +29,6 @@ def q(qid: str, topic: str = "t", type_: str = "flashcard") -> Question:
                     answer=Text("a", "a"))  # fmt: skip
 
 
-@pytest.fixture
-def store(quiz_home):
-    return Store.open(quiz_home)
-
-
 def start(bank, store, clock, **kw) -> Session:
     return Session.start(bank, store, clock=clock, limits=Limits(new_per_day=50), **kw)
 

@@ -5,7 +5,6 @@ import pytest
 from quiz import scheduler
 from quiz.bank import Bank, Question, Text
 from quiz.stats import LEECH_LAPSES, compute, forecast, streak
-from quiz.store import Store
 
 
 def q(qid: str) -> Question:
@@ -24,11 +23,6 @@ def test_forecast_puts_overdue_cards_today():
     now = datetime(2026, 3, 10, 12).timestamp()
     dues = [now - 5 * 86400, now + 3600, now + 86400, now + 10 * 86400]
     assert [n for _, n in forecast(dues, now, 3)] == [2, 1, 0]
-
-
-@pytest.fixture
-def store(quiz_home):
-    return Store.open(quiz_home)
 
 
 def answer(store, qid, rating, when):
