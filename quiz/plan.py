@@ -45,7 +45,7 @@ RELEARNING_STEPS = (600.0,)
 MAXIMUM_INTERVAL = 36500
 DAY = 86400.0
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
-RELEARN_WINDOW = 20 * 60  # as in session: a step due within 20 minutes comes back the same session
+LEARN_AHEAD = 20 * 60  # Anki's learn-ahead limit (the session's too): a step due within 20 minutes comes back the same day
 
 INTERVIEW_HOUR = 9  # the interview is taken to be at 09:00 local time on its date
 TARGET_SHARE = 0.99  # the plan "meets the target" when at least this share of cards is at or above it
@@ -467,7 +467,7 @@ def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, t
                     p *= OVERDUE_FACTOR
             card = review(card, 3 if random_() < p else 1, t)
             done += 1
-            if card[4] - t > RELEARN_WINDOW:
+            if card[4] - t > LEARN_AHEAD:
                 break
         cards[key] = card
         seen.add(key)

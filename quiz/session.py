@@ -27,8 +27,7 @@ from .errors import StoreError
 from .store import Store
 
 N_FSRS_PARAMETERS = 21  # fsrs 6 weights (fsrs.scheduler.DEFAULT_PARAMETERS); checked without importing fsrs
-LEARN_AHEAD = 20 * 60  # Anki's learn-ahead limit: a learning card may be shown this early when nothing else is left
-RELEARN_WINDOW = LEARN_AHEAD  # the name quiz.plan's forecast model refers to
+LEARN_AHEAD = plan_mod.LEARN_AHEAD  # a learning card may be shown this early when nothing else is left (20 min)
 
 
 @dataclass(frozen=True)
