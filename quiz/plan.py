@@ -257,6 +257,11 @@ def new_card_cost(p_first_good: float) -> float:
     return 2 + (1 - p_first_good)
 
 
+def review_cost(retention: float) -> float:
+    """Expected answers for a due (or final) review: one, and a relearning step when it is forgotten."""
+    return 2 - retention
+
+
 # --- the learner's own numbers ------------------------------------------------------------------
 
 
@@ -368,7 +373,7 @@ def budget(cap: int | None, done: int, due: int, new_left: int, p_first: float, 
     if cap is None:
         return due, 1 << 30, new_left
     n_due = max(min(due, cap - done), 0)
-    room = round(cap - done - n_due * (2 - retention), 6)  # rounded: 50 * 1.1 is 55.00000000000001
+    room = round(cap - done - n_due * review_cost(retention), 6)  # rounded: 50 * 1.1 is 55.00000000000001
     cost = new_card_cost(p_first)
     n_new = max(min(new_left, int(round(room / cost, 6))), 0)
     return n_due, max(int(round(room - n_new * cost, 6)), 0), n_new
@@ -381,7 +386,7 @@ def fit_most(most: int | None, cap: int | None, done: int, n_new: int, n_final: 
     when new cards trail behind the forecast (a cap that binds); the band holds the due cards."""
     if most is None:
         return None
-    need = done + math.ceil(round(n_new * new_card_cost(p_first) + n_final * (2 - retention), 6))
+    need = done + math.ceil(round(n_new * new_card_cost(p_first) + n_final * review_cost(retention), 6))
     return max(most, need) if cap is None else max(most, min(cap, need))
 
 
@@ -391,8 +396,8 @@ def due_room(limit: int | None, done: int, n_new: int, n_final: int, p_first: fl
     tomorrow."""
     if limit is None:
         return 1 << 30
-    room = limit - done - n_new * new_card_cost(p_first) - n_final * (2 - retention)
-    return max(int(round(room / (2 - retention), 6)), 0)
+    room = limit - done - n_new * new_card_cost(p_first) - n_final * review_cost(retention)
+    return max(int(round(room / review_cost(retention), 6)), 0)
 
 
 def _simulate(model, cards, new_order, dates, study_at, interview, quota, cap, target, p_first, rng, planned=None,
